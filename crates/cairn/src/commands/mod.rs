@@ -1,0 +1,22 @@
+//! One module per command group; each parses its arguments, calls a library, prints.
+
+mod doctor;
+
+use clap::Subcommand;
+
+use crate::cli::GlobalArgs;
+use crate::output::Status;
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that the external tools cairn uses are installed.
+    Doctor(doctor::DoctorArgs),
+}
+
+/// Runs one command.
+pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
+    match command {
+        Command::Doctor(args) => doctor::run(&args, global),
+    }
+}
