@@ -1,0 +1,1 @@
+//! Shared helpers for cairn's fuzz targets (see `fuzz_targets/`).
