@@ -1,8 +1,22 @@
 //! Overlay definitions: the `[[components.<name>.overlays]]` tables and overlay files.
 //!
 //! The keys and the 17 `type` values are azldev's (`internal/projectconfig/overlay.go`).
+//! [`Overlay::validate`] applies azldev's load-time rules, [`OverlayMetadata::validate`] its
+//! metadata rules (`overlay_metadata.go`), and [`parse_overlay_file`] reads an overlay file
+//! (`overlay_file.go`: one `[metadata]` table stamped onto every `[[overlays]]` entry).
+
+mod file;
+mod validate;
+
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+pub use file::{OverlayFile, OverlayFileError, load_overlay_file, parse_overlay_file};
+pub use validate::{
+    ARCHIVE_EXTENSIONS, MetadataError, OVERLAY_CATEGORIES, OverlayError, UPSTREAM_STATUSES,
+    archive_extension,
+};
 
 /// The kind of change an overlay makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -141,4 +155,86 @@ pub struct OverlayMetadata {
 pub struct Link {
     /// An http(s) URL.
     pub url: String,
+}
+
+impl Overlay {
+    /// An overlay of the given type with every other field unset.
+    pub fn new(kind: OverlayType) -> Self {
+        Self {
+            kind,
+            description: None,
+            tag: None,
+            value: None,
+            package: None,
+            section: None,
+            regex: None,
+            replacement: None,
+            lines: None,
+            file: None,
+            source: None,
+            archive: None,
+            metadata: None,
+        }
+    }
+
+    /// The description, or azldev's placeholder `(no description)` when it is unset or empty.
+    pub fn description_or_placeholder(&self) -> &str {
+        match self.description.as_deref() {
+            Some(text) if !text.is_empty() => text,
+            _ => "(no description)",
+        }
+    }
+
+    /// Whether this overlay edits files inside an archive rather than loose files
+    /// (azldev's `ModifiesArchive`: only `file-remove` and `file-search-replace` honour `archive`).
+    pub fn modifies_archive(&self) -> bool {
+        non_empty(&self.archive).is_some()
+            && matches!(
+                self.kind,
+                OverlayType::FileRemove | OverlayType::FileSearchReplace
+            )
+    }
+}
+
+/// Where an overlay was written: the file that defines it and the line of its table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OverlayOrigin {
+    /// The component config or overlay file that defines the overlay.
+    pub file: PathBuf,
+    /// 1-based line of the overlay's table in that file, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for OverlayOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file.display()),
+            None => write!(f, "{}", self.file.display()),
+        }
+    }
+}
+
+/// An overlay together with where it was defined, which is what `source` paths resolve against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinedOverlay {
+    /// The overlay itself.
+    pub overlay: Overlay,
+    /// Where it was written.
+    pub origin: OverlayOrigin,
+}
+
+impl DefinedOverlay {
+    /// The overlay's `source` resolved against the directory of the defining file
+    /// (azldev's `WithAbsolutePaths`); `None` when `source` is unset or empty.
+    pub fn source_path(&self) -> Option<PathBuf> {
+        let source = non_empty(&self.overlay.source)?;
+        let base = self.origin.file.parent().unwrap_or(Path::new(""));
+        Some(base.join(source))
+    }
+}
+
+/// azldev treats an empty string like an unset key; this reads an optional field that way.
+pub(crate) fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|text| !text.is_empty())
 }
