@@ -37,13 +37,14 @@ pub enum RichDependency {
         /// What is required when it does not (`else`).
         otherwise: Option<Box<RichDependency>>,
     },
-    /// `then` unless `condition` holds, in which case `otherwise` (or nothing).
+    /// `then` while `condition` does not hold; when it holds, `otherwise`, or nothing can satisfy
+    /// it. rpm implements `A unless B` as `A and not B` (`lib/depends.c`), and libsolv agrees.
     Unless {
-        /// What is required when the condition does not hold.
+        /// What is required while the condition does not hold.
         then: Box<RichDependency>,
         /// The condition.
         condition: Box<RichDependency>,
-        /// What is required when it does (`else`).
+        /// What is required when it holds (`else`).
         otherwise: Option<Box<RichDependency>>,
     },
     /// One package that satisfies every operand (`a with b`).
@@ -455,6 +456,8 @@ impl RichDependency {
                         .is_none_or(|otherwise| otherwise.evaluate(installed, installed_together))
                 }
             }
+            // rpm's depends.c: A UNLESS B is A AND NOT(B), and A UNLESS B ELSE C is
+            // (A AND NOT(B)) OR (C AND B).
             Self::Unless {
                 then,
                 condition,
@@ -463,7 +466,7 @@ impl RichDependency {
                 if condition.evaluate(installed, installed_together) {
                     otherwise
                         .as_ref()
-                        .is_none_or(|otherwise| otherwise.evaluate(installed, installed_together))
+                        .is_some_and(|otherwise| otherwise.evaluate(installed, installed_together))
                 } else {
                     then.evaluate(installed, installed_together)
                 }
@@ -618,6 +621,16 @@ mod tests {
         assert!(evaluate(&["a", "b"]));
         assert!(!evaluate(&["b"]));
         assert!(evaluate(&["c"]));
+        assert!(!evaluate(&[]));
+        let unless = RichDependency::parse("(a unless b)").unwrap();
+        let evaluate = |installed: &[&str]| {
+            unless.evaluate(
+                &mut |d: &Dependency| installed.contains(&d.name.as_str()),
+                &mut |_| false,
+            )
+        };
+        assert!(evaluate(&["a"]));
+        assert!(!evaluate(&["a", "b"]), "rpm: A unless B is A and not B");
         assert!(!evaluate(&[]));
     }
 }
