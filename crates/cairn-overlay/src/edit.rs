@@ -7,7 +7,6 @@ use crate::spec::{Spec, SpecEditError, to_lines};
 
 /// Where cairn may depart from azldev's behaviour; the defaults match azldev exactly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct EditOptions {
     /// `spec-add-tag` fails when the package already has the tag, as azldev's documentation
     /// says; azldev's code (the default here) appends a duplicate.
@@ -16,6 +15,11 @@ pub struct EditOptions {
     /// section, as azldev's documentation says; azldev's code (the default here) edits that
     /// section in every package.
     pub search_replace_main_package_only: bool,
+    /// `spec-remove-section` removes from the header to the next header without balancing
+    /// `%if`/`%endif`, as the azldev that rendered the Azure Linux 4.0 specs (April 2026)
+    /// did; azldev balances the range since (the default here). `spec-remove-subpackage`
+    /// always balances.
+    pub unbalanced_section_removal: bool,
 }
 
 /// Reads an optional overlay field the way azldev does: unset and empty are both `""`.
@@ -81,7 +85,9 @@ pub fn apply_to_spec(
             field(&overlay.replacement),
             options.search_replace_main_package_only,
         ),
-        OverlayType::SpecRemoveSection => spec.remove_section(section, package),
+        OverlayType::SpecRemoveSection => {
+            spec.remove_section(section, package, !options.unbalanced_section_removal)
+        }
         OverlayType::SpecRemoveSubpackage => spec.remove_subpackage(package),
         OverlayType::PatchAdd => spec.add_patch(package, &patch_destination(overlay)),
         OverlayType::PatchRemove => spec.remove_patch(field(&overlay.file)),

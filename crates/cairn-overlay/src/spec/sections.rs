@@ -29,13 +29,21 @@ struct Pair {
 
 impl Spec {
     /// `spec-remove-section`: removes every section named `section` with qualifier `package`
-    /// (duplicates in `%if`/`%else` branches included).
-    pub fn remove_section(&mut self, section: &str, package: &str) -> Result<(), SpecEditError> {
+    /// (duplicates in `%if`/`%else` branches included); `balanced` trims each range to keep
+    /// conditionals paired (see the module documentation).
+    pub fn remove_section(
+        &mut self,
+        section: &str,
+        package: &str,
+        balanced: bool,
+    ) -> Result<(), SpecEditError> {
         if section.is_empty() {
             return Err(SpecEditError::RemovePreamble);
         }
-        let ranges =
-            self.section_ranges(|name, qualifier| name == section && qualifier == package)?;
+        let ranges = self.section_ranges(
+            |name, qualifier| name == section && qualifier == package,
+            balanced,
+        )?;
         if ranges.is_empty() {
             return Err(SpecEditError::SectionNotFound {
                 section: section.to_owned(),
@@ -52,7 +60,7 @@ impl Spec {
         if package.is_empty() {
             return Err(SpecEditError::EmptySubpackage);
         }
-        let ranges = self.section_ranges(|_, qualifier| qualifier == package)?;
+        let ranges = self.section_ranges(|_, qualifier| qualifier == package, true)?;
         if ranges.is_empty() {
             return Err(SpecEditError::SubpackageNotFound {
                 package: package.to_owned(),
@@ -66,6 +74,7 @@ impl Spec {
     fn section_ranges(
         &mut self,
         wanted: impl Fn(&str, &str) -> bool,
+        balanced: bool,
     ) -> Result<Vec<Range>, SpecEditError> {
         let mut ranges = Vec::new();
         let mut start = None;
@@ -86,7 +95,7 @@ impl Spec {
             Ok(())
         })
         .ok();
-        if ranges.is_empty() {
+        if ranges.is_empty() || !balanced {
             return Ok(ranges);
         }
         let pairs = conditional_pairs(&self.lines)?;
@@ -199,7 +208,7 @@ mod tests {
     #[test]
     fn removes_header_through_trailing_blank_lines() {
         let input = "Name: a\n\n%package devel\nSummary: d\n\n%description devel\nD\n\n%files\n";
-        let output = run(input, |s| s.remove_section("%description", "devel")).unwrap();
+        let output = run(input, |s| s.remove_section("%description", "devel", true)).unwrap();
         assert_eq!(output, "Name: a\n\n%package devel\nSummary: d\n\n%files\n");
     }
 
@@ -229,11 +238,20 @@ mod tests {
     #[test]
     fn branch_directive_of_an_outer_conditional_is_refused() {
         let input = "%if 1\n%files x\n/x\n%else\n/y\n%endif\n";
-        let error = run(input, |s| s.remove_section("%files", "x")).unwrap_err();
+        let error = run(input, |s| s.remove_section("%files", "x", true)).unwrap_err();
         assert!(
             matches!(error, SpecEditError::BranchDirective { start: 2, .. }),
             "{error}"
         );
+    }
+
+    #[test]
+    fn unbalanced_removal_runs_to_the_next_header() {
+        let input = "%if 1\n%files x\n/x\n%endif\n\n%if 0\n%files y\n%endif\n";
+        let output = run(input, |s| s.remove_section("%files", "x", false)).unwrap();
+        assert_eq!(output, "%if 1\n%files y\n%endif\n");
+        let balanced = run(input, |s| s.remove_section("%files", "x", true)).unwrap();
+        assert_eq!(balanced, "%if 1\n%endif\n\n%if 0\n%files y\n%endif\n");
     }
 
     #[test]
@@ -244,7 +262,7 @@ mod tests {
             "failed to parse conditional structure: unmatched %endif at line 2"
         );
         assert!(
-            run("Name: a\n", |s| s.remove_section("", ""))
+            run("Name: a\n", |s| s.remove_section("", "", true))
                 .unwrap_err()
                 .to_string()
                 .contains("global")
