@@ -1,6 +1,7 @@
 //! One module per command group; each parses its arguments, calls a library, prints.
 
 mod doctor;
+mod spec_query;
 
 use clap::Subcommand;
 
@@ -12,11 +13,14 @@ use crate::output::Status;
 pub enum Command {
     /// Check that the external tools cairn uses are installed.
     Doctor(doctor::DoctorArgs),
+    /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
+    SpecQuery(spec_query::SpecQueryArgs),
 }
 
 /// Runs one command.
 pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
     match command {
         Command::Doctor(args) => doctor::run(&args, global),
+        Command::SpecQuery(args) => spec_query::run(&args, global),
     }
 }

@@ -1,0 +1,190 @@
+//! A macro context: the table plus what expansion needs (limits, `%(...)` policy, Lua).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::error::MacroError;
+use crate::expand::Frame;
+use crate::files::MacroSet;
+use crate::table::{MacroTable, level};
+
+/// What `%(...)` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ShellPolicy {
+    /// Run the command with `/bin/sh -c`, as rpm does (through `cairn_tool::Tool`), caching the
+    /// output of each distinct command for the life of the [`ShellCache`].
+    #[default]
+    Run,
+    /// Expand to nothing without running anything (for untrusted input and fuzzing).
+    Disabled,
+}
+
+/// Outputs of `%(...)` commands, shared by every context of one run: specs run the same few
+/// commands (`%(echo ...)`, `%(rpm -q ...)`), so each runs once.
+#[derive(Debug, Default)]
+pub struct ShellCache {
+    outputs: Mutex<HashMap<String, String>>,
+}
+
+/// Settings shared by the contexts of one run.
+#[derive(Debug, Clone)]
+pub struct ContextConfig {
+    /// Largest expansion result, in bytes (rpm has no limit but runs out of memory instead).
+    pub output_limit: usize,
+    /// What `%(...)` does.
+    pub shell: ShellPolicy,
+    /// Enable the builtins rpm 4.19+ added (`%{len:}`, `%{upper:}`, `%{lower:}`, `%{sub:}`,
+    /// `%{gsub:}`, `%{rpmversion}`); rpm 4.18 leaves them unexpanded.
+    pub newer_builtins: bool,
+    /// What `%{getncpus}` returns.
+    pub cpus: usize,
+}
+
+impl Default for ContextConfig {
+    fn default() -> Self {
+        Self {
+            output_limit: 64 << 20,
+            shell: ShellPolicy::Run,
+            newer_builtins: false,
+            cpus: std::thread::available_parallelism().map_or(1, usize::from),
+        }
+    }
+}
+
+/// A message from `%{echo:}`, `%{warn:}` or `%{error:}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// `echo`, `warn` or `error`.
+    pub kind: &'static str,
+    /// The expanded text.
+    pub text: String,
+}
+
+/// The macros of one evaluation and everything expansion needs.
+pub struct MacroContext {
+    pub(crate) table: MacroTable,
+    /// Scope level and depth to use when Lua calls back into the engine (rpm's `mc->level`).
+    pub(crate) level: i32,
+    pub(crate) depth: usize,
+    pub(crate) config: Arc<ContextConfig>,
+    pub(crate) shell_cache: Arc<ShellCache>,
+    pub(crate) lua: Option<crate::lua::LuaState>,
+    pub(crate) messages: Vec<Message>,
+}
+
+impl std::fmt::Debug for MacroContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MacroContext")
+            .field("macros", &self.table.len())
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MacroContext {
+    /// A context holding the macros of `set`.
+    pub fn new(set: &MacroSet, config: Arc<ContextConfig>, shell_cache: Arc<ShellCache>) -> Self {
+        Self {
+            table: set.table().clone(),
+            level: 0,
+            depth: 0,
+            config,
+            shell_cache,
+            lua: None,
+            messages: Vec::new(),
+        }
+    }
+
+    /// A context with no macros and default settings.
+    pub fn empty() -> Self {
+        Self::new(&MacroSet::default(), Arc::default(), Arc::default())
+    }
+
+    /// The macro table.
+    pub fn table(&self) -> &MacroTable {
+        &self.table
+    }
+
+    /// Defines a macro from `name[(opts)] body` text, like `rpm --define` (rpm's `rpmDefineMacro`).
+    pub fn define(&mut self, definition: &str, at_level: i32) -> Result<(), MacroError> {
+        let frame = Frame {
+            depth: self.depth,
+            level: self.level,
+            escape: false,
+        };
+        crate::builtins::define(self, definition, at_level, false, frame).map(|_| ())
+    }
+
+    /// Pushes `body` as the value of `name` without parsing (rpm's `rpmPushMacro`).
+    pub fn push(&mut self, name: &str, body: &str, at_level: i32) {
+        self.table.push(name, None, body, at_level);
+    }
+
+    /// Pops the visible definition of `name`.
+    pub fn undefine(&mut self, name: &str) {
+        self.table.pop(name);
+    }
+
+    /// Whether `name` is defined.
+    pub fn is_defined(&self, name: &str) -> bool {
+        self.table.is_defined(name)
+    }
+
+    /// The messages `%{echo:}`/`%{warn:}`/`%{error:}` produced so far.
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    /// Expands `text` and reads it as rpm's `rpmExpandNumeric` does.
+    pub fn expand_numeric(&mut self, text: &str) -> i64 {
+        let Ok(value) = self.expand(text) else {
+            return 0;
+        };
+        let value = value.trim();
+        match value.as_bytes().first() {
+            None | Some(b'%') => 0,
+            Some(b'Y' | b'y') => 1,
+            Some(b'N' | b'n') => 0,
+            _ => value.parse().unwrap_or(0),
+        }
+    }
+
+    /// Runs `%(command)`: rpm pipes it through `/bin/sh` and strips trailing newlines.
+    pub(crate) fn run_shell(&mut self, command: &str) -> Result<String, MacroError> {
+        if self.config.shell == ShellPolicy::Disabled {
+            return Ok(String::new());
+        }
+        if let Some(output) = self
+            .shell_cache
+            .outputs
+            .lock()
+            .ok()
+            .and_then(|o| o.get(command).cloned())
+        {
+            return Ok(output);
+        }
+        let output = cairn_tool::Tool::new("/bin/sh")
+            .arg("-c")
+            .arg(command)
+            .output_unchecked()
+            .map_err(|error| MacroError::Shell(error.to_string()))?;
+        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+        while text.ends_with(['\n', '\r']) {
+            text.pop();
+        }
+        if let Ok(mut outputs) = self.shell_cache.outputs.lock() {
+            outputs.insert(command.to_owned(), text.clone());
+        }
+        Ok(text)
+    }
+
+    /// Defines the macros rpm sets from rpmrc for a target (`_target_cpu`...).
+    pub fn set_target(&mut self, cpu: &str, os: &str) {
+        self.table
+            .push("_target_cpu", None, cpu, level::DEFAULT + 4);
+        self.table.push("_target_os", None, os, level::DEFAULT + 4);
+        self.table
+            .push("_target", None, &format!("{cpu}-{os}"), level::DEFAULT + 4);
+    }
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Compare `cairn spec-query -O json` with cached `rpmspec -q` output (see conformance-query).
+
+Usage: conformance-query-compare.py ORACLE_CACHE OURS_JSON
+
+A spec agrees when every field rpmspec reports matches: the list of binary packages (names in
+order), each package's epoch, version, release, arch and its Provides, Requires, Conflicts,
+Obsoletes, Recommends, Suggests, Supplements, Enhances and OrderWithRequires (as multisets of
+`name [op evr]`), and the source package's name, epoch, version, release, BuildRequires,
+BuildConflicts, Source and Patch file names, ExclusiveArch and ExcludeArch. Only specs that
+rpmspec parses are compared; specs only cairn fails on count as disagreements.
+"""
+import collections
+import json
+import os
+import sys
+
+DEP_KEYS = {"P": "provides", "R": "requires", "C": "conflicts", "O": "obsoletes",
+            "RC": "recommends", "SG": "suggests", "SP": "supplements", "EN": "enhances",
+            "OR": "order_with_requires"}
+
+
+def parse_oracle(text, marker):
+    records = []
+    for line in text.splitlines():
+        if line.startswith(marker + " "):
+            fields = line[len(marker) + 1:].split("\t")
+            records.append({"head": fields, "lists": collections.defaultdict(list)})
+        elif records and " " in line:
+            key, value = line.split(" ", 1)
+            records[-1]["lists"][key].append(value)
+    return records
+
+
+def dep_text(dep):
+    text = dep["name"]
+    if dep.get("comparison"):
+        op = {"less": "<", "less-or-equal": "<=", "equal": "=", "greater-or-equal": ">=",
+              "greater": ">"}[dep["comparison"]]
+        text += f" {op} {dep['version']}"
+    return text
+
+
+def epoch_text(epoch):
+    return "(none)" if epoch is None else str(epoch)
+
+
+def compare(name, cache, ours):
+    """Returns a list of (category, detail) disagreements."""
+    problems = []
+    binary = parse_oracle(open(f"{cache}/out/{name}.bin", errors="replace").read(), "@@PKG")
+    source = parse_oracle(open(f"{cache}/out/{name}.src", errors="replace").read(), "@@SRC")
+    if ours.get("error"):
+        return [("cairn fails", ours["error"])]
+    spec = ours["spec"]
+    packages = spec["packages"]
+    oracle_names = [r["head"][0] for r in binary]
+    our_names = [p["name"] for p in packages]
+    if oracle_names != our_names:
+        return [("packages", f"rpm {oracle_names} cairn {our_names}")]
+    for record, package in zip(binary, packages):
+        n, e, v, r, a = record["head"][:5]
+        if (e, v, r) != (epoch_text(package["epoch"]), package["version"], package["release"]):
+            problems.append(("epoch/version/release", f"{n}: rpm {e}:{v}-{r} cairn "
+                             f"{epoch_text(package['epoch'])}:{package['version']}-{package['release']}"))
+        if a != package["arch"]:
+            problems.append(("arch", f"{n}: rpm {a} cairn {package['arch']}"))
+        for key, field in DEP_KEYS.items():
+            want = sorted(record["lists"].get(key, []))
+            have = sorted(dep_text(d) for d in package[field])
+            if want != have:
+                missing = sorted((collections.Counter(want) - collections.Counter(have)).elements())
+                extra = sorted((collections.Counter(have) - collections.Counter(want)).elements())
+                problems.append((field, f"{n}: missing {missing[:4]} extra {extra[:4]}"))
+    if source:
+        record = source[0]
+        n, e, v, r = record["head"][:4]
+        src = spec["source"]
+        if (n, e, v, r) != (src["name"], epoch_text(src["epoch"]), src["version"], src["release"]):
+            problems.append(("source nevr", f"rpm {n} {e}:{v}-{r}"))
+        checks = [
+            ("build_requires", "R", sorted(dep_text(d) for d in src["build_requires"])),
+            ("build_conflicts", "C", sorted(dep_text(d) for d in src["build_conflicts"])),
+            ("sources", "S", sorted(s["file_name"] for s in src["sources"])),
+            ("patches", "PA", sorted(s["file_name"] for s in src["patches"])),
+            ("exclusive_arch", "XA", sorted(src["exclusive_arch"])),
+            ("exclude_arch", "XE", sorted(src["exclude_arch"])),
+        ]
+        for field, key, have in checks:
+            want = sorted(record["lists"].get(key, []))
+            if want != have:
+                missing = sorted((collections.Counter(want) - collections.Counter(have)).elements())
+                extra = sorted((collections.Counter(have) - collections.Counter(want)).elements())
+                problems.append((field, f"missing {missing[:4]} extra {extra[:4]}"))
+    return problems
+
+
+def main():
+    cache, ours_path = sys.argv[1], sys.argv[2]
+    ours = {os.path.basename(r["path"])[:-5]: r for r in json.load(open(ours_path))}
+    compared = agreed = rpm_failed = both_failed = only_cairn_ok = 0
+    categories = collections.Counter()
+    examples = collections.defaultdict(list)
+    report = []
+    for name in sorted(ours):
+        rc_path = f"{cache}/out/{name}.rc"
+        if not os.path.exists(rc_path):
+            continue
+        if open(rc_path).read().strip() != "0":
+            rpm_failed += 1
+            if ours[name].get("error"):
+                both_failed += 1
+            else:
+                only_cairn_ok += 1
+            continue
+        compared += 1
+        problems = compare(name, cache, ours[name])
+        if not problems:
+            agreed += 1
+            continue
+        seen = set()
+        for category, detail in problems:
+            if category not in seen:
+                categories[category] += 1
+                seen.add(category)
+            examples[category].append(f"{name}: {detail}")
+            report.append(f"{category}\t{name}\t{detail}")
+    with open(f"{cache}/report.txt", "w") as f:
+        f.write("\n".join(report) + "\n")
+    print(f"specs: {len(ours)}; rpmspec parses {compared}, fails on {rpm_failed} "
+          f"(cairn fails on {both_failed} of those too, evaluates {only_cairn_ok})")
+    percent = 100.0 * agreed / compared if compared else 0.0
+    print(f"agreement with rpmspec -q on the {compared} specs it parses: {agreed} ({percent:.2f}%)")
+    for category, count in categories.most_common():
+        print(f"  {count:5d} specs differ in {category}")
+        for example in examples[category][:3]:
+            print(f"          {example[:300]}")
+    print(f"full list: {cache}/report.txt")
+    print(f"query: {agreed} passed, {compared - agreed} failed")
+
+
+if __name__ == "__main__":
+    main()
