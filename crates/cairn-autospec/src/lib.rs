@@ -26,6 +26,9 @@
 #![deny(missing_docs)]
 
 pub mod azldev;
+#[cfg(test)]
+#[expect(clippy::print_stderr, reason = "the corpus report goes to stderr")]
+mod corpus_tests;
 mod entry;
 mod error;
 mod evaluate;
@@ -40,4 +43,4 @@ pub use error::{EvaluationError, HistoryError, ProcessError};
 pub use evaluate::{AUTORELEASE_PROBE, PreambleEvaluator, SpecEvaluator, SpecRequest, SpecValues};
 pub use features::SpecFeatures;
 pub use history::{Commit, FileState, History, Signature};
-pub use process::{DEFAULT_CLAIMED_VERSION, Options, Processed, process};
+pub use process::{DEFAULT_CLAIMED_VERSION, Options, Processed, preamble_text, process};

@@ -118,9 +118,26 @@ pub fn process(
 }
 
 fn write_preamble(out: &mut Vec<u8>, features: &SpecFeatures, release_number: u64, version: &str) {
+    let text = preamble_text(
+        features.has_autorelease,
+        features.needs_autochangelog(),
+        release_number,
+        version,
+    );
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// The `## START: Set by rpmautospec` block (with the blank line after it) that
+/// `process-distgit` puts on top of a spec.
+pub fn preamble_text(
+    autorelease: bool,
+    autochangelog: bool,
+    release_number: u64,
+    version: &str,
+) -> String {
     let mut used = Vec::new();
     let mut definition = String::new();
-    if features.has_autorelease {
+    if autorelease {
         used.push("autorelease");
         definition = format!(
             "\n%define autorelease(e:s:pb:n) %{{?-p:0.}}%{{lua:\n    release_number = {release_number};\n    \
@@ -129,13 +146,12 @@ fn write_preamble(out: &mut Vec<u8>, features: &SpecFeatures, release_number: u6
              }}%{{?-e:.%{{-e*}}}}%{{?-s:.%{{-s*}}}}%{{!?-n:%{{?dist}}}}"
         );
     }
-    if features.needs_autochangelog() {
+    if autochangelog {
         used.push("autochangelog");
     }
-    let text = format!(
+    format!(
         "## START: Set by rpmautospec\n## (rpmautospec version {version})\n## RPMAUTOSPEC: {}{definition}\n\
          ## END: Set by rpmautospec\n\n",
         used.join(", ")
-    );
-    out.extend_from_slice(text.as_bytes());
+    )
 }

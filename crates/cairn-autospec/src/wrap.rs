@@ -275,7 +275,11 @@ mod tests {
                     .wrapping_mul(6_364_136_223_846_793_005)
                     .wrapping_add(1_442_695_040_888_963_407);
                 if index > 0 {
-                    item.push_str(if (state >> 40).is_multiple_of(7) { "  " } else { " " });
+                    item.push_str(if (state >> 40).is_multiple_of(7) {
+                        "  "
+                    } else {
+                        " "
+                    });
                 }
                 item.push_str(
                     words[usize::try_from((state >> 33) % words.len() as u64).expect("small")],

@@ -81,7 +81,8 @@ impl State<'_> {
                         let line_end = name_part[name_length..]
                             .find('\n')
                             .map_or(name_part.len(), |i| i + name_length);
-                        let arguments = name_part[name_length..line_end].to_owned();
+                        let arguments =
+                            self.expand(&name_part[name_length..line_end], depth + 1)?;
                         let value = self.call(name, &arguments, depth)?;
                         Ok((value, flags + line_end))
                     }

@@ -167,10 +167,6 @@ impl<'a> State<'a> {
 
     fn run(&mut self, text: &str) -> Result<SpecValues, EvaluationError> {
         let physical: Vec<&str> = text.split('\n').collect();
-        let has_description = physical.iter().any(|line| {
-            line.strip_prefix("%description")
-                .is_some_and(|rest| rest.trim().is_empty())
-        });
         let mut tags = Tags::default();
         let mut frames: Vec<Frame> = Vec::new();
         let mut index = 0;
@@ -200,10 +196,10 @@ impl<'a> State<'a> {
                 self.tag(&expanded, &mut tags)?;
             }
         }
-        self.finish(tags, has_description)
+        self.finish(tags)
     }
 
-    fn finish(&self, tags: Tags, has_description: bool) -> Result<SpecValues, EvaluationError> {
+    fn finish(&self, tags: Tags) -> Result<SpecValues, EvaluationError> {
         let line = self.line;
         let Some(version) = tags.version else {
             return Err(EvaluationError::MissingVersion);
@@ -220,9 +216,6 @@ impl<'a> State<'a> {
                     format!("{what} field must be present in package: (main package)"),
                 ));
             }
-        }
-        if !has_description {
-            return Err(invalid(line, "package has no %description"));
         }
         let epoch_version = match tags.epoch {
             Some(epoch) => format!("{epoch}:{version}"),

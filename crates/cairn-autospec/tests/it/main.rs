@@ -3,6 +3,7 @@
 
 #![expect(clippy::print_stderr, reason = "tests explain why they skip")]
 
+mod azldev;
 mod generate;
 mod oracle;
 mod oracle_cases;
