@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use file::{OverlayFile, OverlayFileError, load_overlay_file, parse_overlay_file};
 pub use validate::{
     ARCHIVE_EXTENSIONS, MetadataError, OVERLAY_CATEGORIES, OverlayError, UPSTREAM_STATUSES,
-    archive_extension,
+    archive_extension, escape_literal_braces,
 };
 
 /// The kind of change an overlay makes.

@@ -1,18 +1,20 @@
 //! Overlay regexes with Go RE2 semantics on top of the `regex` crate.
 //!
 //! azldev compiles overlay regexes with Go's `regexp` (RE2 syntax). The `regex` crate reads
-//! the same syntax, with one difference that changes results on real text: Go's Perl
-//! classes `\d`, `\s`, `\w` and the word boundary `\b` are ASCII-only, while the crate's
-//! are Unicode-aware. [`compile`] rewrites those escapes to their ASCII forms before
-//! compiling, so `\s` does not match a no-break space and `\d` does not match Arabic-Indic
-//! digits, exactly as in azldev. Everything else (Unicode `.`, `\pL`, `(?i)` folding, flags,
-//! named groups) already agrees.
+//! the same syntax, with two differences that matter on real overlays. Go's Perl classes
+//! `\d`, `\s`, `\w` and the word boundary `\b` are ASCII-only, while the crate's are
+//! Unicode-aware; and Go reads a `{` that does not open a `{n}`, `{n,}` or `{n,m}` repetition
+//! as a literal (Azure Linux's kernel overlays match `%{SOURCE1}` unescaped), while the crate
+//! rejects it. [`compile`] escapes such braces and rewrites the Perl classes to ASCII forms
+//! before compiling, so results match azldev's. Everything else (Unicode `.`, `\pL`, `(?i)`
+//! folding, flags, named groups) already agrees.
 
+use cairn_config::overlay::escape_literal_braces;
 use regex::bytes::{Regex, RegexBuilder};
 
 /// Compiles `pattern` the way Go's `regexp.Compile` reads it.
 pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(&go_ascii_classes(pattern)).build()
+    RegexBuilder::new(&go_ascii_classes(&escape_literal_braces(pattern))).build()
 }
 
 /// Rewrites `\d \D \s \S \w \W \b \B` into ASCII-only forms, inside and outside classes.
@@ -117,5 +119,7 @@ mod tests {
         ));
         assert!(matches(r"(?i)^RELEASE:", "release: 1"));
         assert!(compile("(?P<broken").is_err());
+        assert!(matches("cp %{SOURCE1} .", "cp %{SOURCE1} ."));
+        assert!(matches(r"^a{2}$", "aa"));
     }
 }

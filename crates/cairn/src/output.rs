@@ -55,7 +55,6 @@ impl fmt::Display for Hinted {
 impl std::error::Error for Hinted {}
 
 /// Builds an error with a hint.
-#[expect(dead_code, reason = "remove this once a command returns a hinted error")]
 pub fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Hinted { message: message.into(), hint: hint.into() })
 }

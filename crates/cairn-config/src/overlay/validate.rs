@@ -358,7 +358,7 @@ impl Overlay {
 
     fn require_regex(&self) -> Result<(), OverlayError> {
         let pattern = non_empty(&self.regex).unwrap_or_default();
-        regex::Regex::new(pattern)
+        regex::Regex::new(&escape_literal_braces(pattern))
             .map(drop)
             .map_err(|source| OverlayError::InvalidRegex {
                 regex: pattern.to_owned(),
@@ -439,6 +439,53 @@ pub(crate) fn check_glob(pattern: &str) -> Result<(), String> {
         .build()
         .map(drop)
         .map_err(|error| error.kind().to_string())
+}
+
+
+/// Go's RE2 reads a `{` that does not start a `{n}`, `{n,}` or `{n,m}` repetition as a
+/// literal (kernel's overlays match `%{SOURCE1}`); the regex crate rejects it, so such braces
+/// are escaped before compiling.
+pub fn escape_literal_braces(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains('{') {
+        return std::borrow::Cow::Borrowed(pattern);
+    }
+    let is_repetition = |rest: &str| {
+        let Some(end) = rest.find('}') else { return false };
+        let (min, max) = rest[1..end].split_once(',').unwrap_or((&rest[1..end], "0"));
+        !min.is_empty() && min.bytes().all(|b| b.is_ascii_digit()) && max.bytes().all(|b| b.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut in_class = false;
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                if let Some(&(_, '^')) = chars.peek() {
+                    out.push('^');
+                    chars.next();
+                }
+                if let Some(&(_, ']')) = chars.peek() {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class && !is_repetition(&pattern[index..]) => out.push_str("\\{"),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

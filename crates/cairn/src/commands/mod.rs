@@ -1,6 +1,7 @@
 //! One module per command group; each parses its arguments, calls a library, prints.
 
 mod doctor;
+mod overlay;
 mod spec_query;
 
 use clap::Subcommand;
@@ -13,6 +14,8 @@ use crate::output::Status;
 pub enum Command {
     /// Check that the external tools cairn uses are installed.
     Doctor(doctor::DoctorArgs),
+    /// Apply overlays to a component's sources directory (azldev's overlay semantics).
+    Overlay(overlay::OverlayArgs),
     /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
     SpecQuery(spec_query::SpecQueryArgs),
 }
@@ -21,6 +24,7 @@ pub enum Command {
 pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
     match command {
         Command::Doctor(args) => doctor::run(&args, global),
+        Command::Overlay(args) => overlay::run(&args, global),
         Command::SpecQuery(args) => spec_query::run(&args, global),
     }
 }
