@@ -4,6 +4,7 @@
 #![expect(clippy::print_stderr, reason = "tests explain why they skip")]
 
 mod azldev;
+mod bench;
 mod generate;
 mod oracle;
 mod oracle_cases;
