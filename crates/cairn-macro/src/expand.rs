@@ -301,7 +301,19 @@ impl MacroContext {
             }
             (None, None) => (None, reference.end),
         };
-        builtins::run(self, builtin, reference.negate, raw, out, frame)?;
+        // rpm expands builtin arguments without the argument-gathering `%%` escape
+        // (`%foo %{expand:%%{bar}}` passes the value of bar).
+        builtins::run(
+            self,
+            builtin,
+            reference.negate,
+            raw,
+            out,
+            Frame {
+                escape: false,
+                ..frame
+            },
+        )?;
         Ok(end)
     }
 }

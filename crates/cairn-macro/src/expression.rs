@@ -173,25 +173,26 @@ impl Parser<'_, '_> {
                 self.position += 1;
                 return Ok(Token::Value(Value::Version(self.read_quoted()?)));
             }
-            b'0'..=b'9' => {
-                let start = self.position;
-                while self.position < bytes.len() && bytes[self.position].is_ascii_digit() {
-                    self.position += 1;
-                }
-                if bytes
-                    .get(self.position)
-                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-                {
+            b'0'..=b'9' | b'%' => {
+                let word = self.read_word()?;
+                if word.contains('%') {
+                    if self.context.is_some() {
+                        return Ok(Token::Macro(word));
+                    }
                     return Err(
                         self.error("bare words are no longer supported, please use \"...\"")
                     );
                 }
-                let value = self.text[start..self.position]
+                if word.bytes().any(|b| !b.is_ascii_digit()) {
+                    return Err(
+                        self.error("bare words are no longer supported, please use \"...\"")
+                    );
+                }
+                let value = word
                     .parse::<i64>()
                     .map_err(|_| self.error("integer out of range"))?;
                 return Ok(Token::Value(Value::Integer(value)));
             }
-            b'%' if self.context.is_some() => return Ok(Token::Macro(self.read_macro_word()?)),
             _ => {}
         }
         for operator in OPERATORS {
@@ -206,8 +207,8 @@ impl Parser<'_, '_> {
         Err(self.error("syntax error in expression"))
     }
 
-    /// A run of macro references and name characters, as one token.
-    fn read_macro_word(&mut self) -> Result<String, MacroError> {
+    /// A run of digits, name characters and macro references (`0%{?fedora}`), as one token.
+    fn read_word(&mut self) -> Result<String, MacroError> {
         let bytes = self.text.as_bytes();
         let start = self.position;
         while self.position < bytes.len() {

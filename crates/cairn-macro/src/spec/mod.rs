@@ -104,7 +104,9 @@ pub fn evaluate_text(
     context.push("_target_cpu", arch, level::DEFAULT + 4);
     let second = sections::parse(path, text, context, arch, &options.target_os);
     context.undefine("_target_cpu");
+    // rpm builds the source header from the last pass too (its macros already hold the first
+    // pass's definitions, so e.g. a `%global` that used `%{version}` before `Version:` differs).
     let mut second = second?;
-    second.source = first.source;
+    second.source.build_arch = build_archs;
     Ok(second)
 }

@@ -175,7 +175,7 @@ pub(crate) fn parse_dependencies(
             let close = crate::expand::match_close(bytes, index, b'(', b')')
                 .ok_or_else(|| format!("missing ')' in rich dependency: {}", &field[index..]))?;
             dependencies.push(Dependency {
-                name: field[index..=close].to_owned(),
+                name: normalize_rich(&field[index..=close]),
                 comparison: None,
                 version: None,
                 qualifiers: qualifiers.to_vec(),
@@ -233,6 +233,19 @@ pub(crate) fn parse_dependencies(
         dependencies.push(dependency);
     }
     Ok(dependencies)
+}
+
+/// A rich dependency as rpm stores it: `rpmrichParse` rebuilds the text with single blanks
+/// between terms and none inside the parentheses.
+fn normalize_rich(text: &str) -> String {
+    let mut normalized = String::with_capacity(text.len());
+    for word in text.split_ascii_whitespace() {
+        if !normalized.is_empty() && !normalized.ends_with('(') && !word.starts_with(')') {
+            normalized.push(' ');
+        }
+        normalized.push_str(word);
+    }
+    normalized
 }
 
 /// Qualifiers of `Requires(pre,post)`: lowercased, sorted, without blanks.

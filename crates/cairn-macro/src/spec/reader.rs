@@ -277,7 +277,7 @@ impl Reader {
             let ((line, expanded), number) = (line, number);
             let line = line.trim_end_matches(['\n', '\r']).to_owned();
             if let Some((kind, argument)) = directive(&line) {
-                self.apply_directive(context, kind, argument, number)?;
+                self.apply_directive(context, kind, argument, number, expanded)?;
                 continue;
             }
             if !self.reading() {
@@ -297,6 +297,7 @@ impl Reader {
         kind: Directive,
         argument: &str,
         number: usize,
+        expanded: bool,
     ) -> Result<(), SpecError> {
         let reading = self.reading();
         match kind {
@@ -305,7 +306,7 @@ impl Reader {
             | Directive::IfNotArch
             | Directive::IfOs
             | Directive::IfNotOs => {
-                let matched = reading && self.test(context, kind, argument, number, false)?;
+                let matched = reading && self.test(context, kind, argument, number, !expanded)?;
                 self.conditionals.push(Conditional {
                     reading: reading && matched,
                     parent_reading: reading,
@@ -348,7 +349,13 @@ impl Reader {
                 if !reading {
                     return Ok(());
                 }
-                let file_name = argument.trim();
+                let file_name = if expanded {
+                    argument.trim().to_owned()
+                } else {
+                    context
+                        .expand(argument.trim())
+                        .map_err(|error| self.error(number, error.to_string()))?
+                };
                 let path = PathBuf::from(file_name);
                 let text = std::fs::read(&path).map_err(|source| SpecError::Read {
                     path: path.clone(),

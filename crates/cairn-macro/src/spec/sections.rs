@@ -181,7 +181,18 @@ fn starts_section_macro(context: &MacroContext, line: &str) -> bool {
     }
     context.table().get(name).is_some_and(|definition| {
         let body = &*definition.body;
-        body.contains("%package") || body.contains("%files") || body.contains("_subpkg")
+        [
+            "%package",
+            "%files",
+            "%description",
+            "%trigger",
+            "%filetrigger",
+            "%post",
+            "%pre",
+            "_subpkg",
+        ]
+        .iter()
+        .any(|word| body.contains(word))
     })
 }
 
