@@ -441,7 +441,6 @@ pub(crate) fn check_glob(pattern: &str) -> Result<(), String> {
         .map_err(|error| error.kind().to_string())
 }
 
-
 /// Go's RE2 reads a `{` that does not start a `{n}`, `{n,}` or `{n,m}` repetition as a
 /// literal (kernel's overlays match `%{SOURCE1}`); the regex crate rejects it, so such braces
 /// are escaped before compiling.
@@ -450,9 +449,13 @@ pub fn escape_literal_braces(pattern: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(pattern);
     }
     let is_repetition = |rest: &str| {
-        let Some(end) = rest.find('}') else { return false };
+        let Some(end) = rest.find('}') else {
+            return false;
+        };
         let (min, max) = rest[1..end].split_once(',').unwrap_or((&rest[1..end], "0"));
-        !min.is_empty() && min.bytes().all(|b| b.is_ascii_digit()) && max.bytes().all(|b| b.is_ascii_digit())
+        !min.is_empty()
+            && min.bytes().all(|b| b.is_ascii_digit())
+            && max.bytes().all(|b| b.is_ascii_digit())
     };
     let mut out = String::with_capacity(pattern.len() + 4);
     let mut in_class = false;

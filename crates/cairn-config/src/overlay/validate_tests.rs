@@ -258,8 +258,14 @@ fn overlay_metadata_errors_name_the_overlay() {
 
 #[test]
 fn braces_that_are_not_repetitions_are_literal_as_in_re2() {
-    assert_eq!(escape_literal_braces("cp -a %{SOURCE1} ."), r"cp -a %\{SOURCE1} .");
-    assert_eq!(escape_literal_braces(r"a{2,3}b{4}c{5,}"), r"a{2,3}b{4}c{5,}");
+    assert_eq!(
+        escape_literal_braces("cp -a %{SOURCE1} ."),
+        r"cp -a %\{SOURCE1} ."
+    );
+    assert_eq!(
+        escape_literal_braces(r"a{2,3}b{4}c{5,}"),
+        r"a{2,3}b{4}c{5,}"
+    );
     assert_eq!(escape_literal_braces(r"\{x[{]"), r"\{x[{]");
     let regex = regex::Regex::new(&escape_literal_braces("linux-%{tarfile_release}")).unwrap();
     assert!(regex.is_match("tar xf linux-%{tarfile_release}.tar.xz"));
