@@ -1,5 +1,7 @@
 //! One module per command group; each parses its arguments, calls a library, prints.
 
+mod component;
+mod config;
 mod doctor;
 mod overlay;
 mod spec_query;
@@ -12,6 +14,11 @@ use crate::output::Status;
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Work with the project's components (list...).
+    #[command(subcommand_required = true)]
+    Component(component::ComponentArgs),
+    /// Show the resolved project configuration or its JSON Schema.
+    Config(config::ConfigArgs),
     /// Check that the external tools cairn uses are installed.
     Doctor(doctor::DoctorArgs),
     /// Apply overlays to a component's sources directory (azldev's overlay semantics).
@@ -23,6 +30,8 @@ pub enum Command {
 /// Runs one command.
 pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
     match command {
+        Command::Component(args) => component::run(&args, global),
+        Command::Config(args) => config::run(&args, global),
         Command::Doctor(args) => doctor::run(&args, global),
         Command::Overlay(args) => overlay::run(&args, global),
         Command::SpecQuery(args) => spec_query::run(&args, global),
