@@ -4,6 +4,7 @@ mod component;
 mod config;
 mod doctor;
 mod overlay;
+mod repo;
 mod spec_query;
 
 use clap::Subcommand;
@@ -23,6 +24,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Apply overlays to a component's sources directory (azldev's overlay semantics).
     Overlay(overlay::OverlayArgs),
+    /// rpm-md repositories: index a directory of RPMs, query a repository.
+    Repo(repo::RepoArgs),
     /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
     SpecQuery(spec_query::SpecQueryArgs),
 }
@@ -34,6 +37,7 @@ pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
         Command::Config(args) => config::run(&args, global),
         Command::Doctor(args) => doctor::run(&args, global),
         Command::Overlay(args) => overlay::run(&args, global),
+        Command::Repo(args) => repo::run(&args, global),
         Command::SpecQuery(args) => spec_query::run(&args, global),
     }
 }
