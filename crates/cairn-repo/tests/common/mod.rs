@@ -192,3 +192,84 @@ echo de > %{buildroot}/usr/share/locale/de/oracle-tool.mo
 * Mon Jan 01 2024 B <b@example.org> - 2.3^git5-4.azl4
 - first
 "#;
+
+/// Two small installable packages (no scriptlets, no dependencies outside the pair).
+pub const HELLO_SPEC: &str = r#"
+Name:           hello
+Version:        1.2
+Release:        1
+Summary:        Hello
+License:        MIT
+BuildArch:      noarch
+AutoReqProv:    no
+Requires:       hello-data = %{version}-%{release}
+
+%description
+Hello.
+
+%package        data
+Summary:        Hello data
+
+%description    data
+Data.
+
+%install
+mkdir -p %{buildroot}/usr/share/hello
+echo hello > %{buildroot}/usr/share/hello/greeting
+echo data > %{buildroot}/usr/share/hello/data
+
+%files
+/usr/share/hello/greeting
+
+%files data
+%dir /usr/share/hello
+/usr/share/hello/data
+"#;
+
+/// A fresh GnuPG home with an Ed25519 signing key; returns (home, armored secret key file,
+/// armored public key file).
+pub fn gpg_key(work: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let home = work.join("gnupg");
+    std::fs::create_dir_all(&home).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let gpg = |arguments: &[&str]| {
+        Tool::new("gpg")
+            .arg("--homedir")
+            .arg(&home)
+            .args([
+                "--batch",
+                "--yes",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+            ])
+            .args(arguments)
+            .output()
+            .unwrap()
+    };
+    gpg(&[
+        "--quick-gen-key",
+        "Cairn Test <test@example.org>",
+        "ed25519",
+        "sign",
+        "never",
+    ]);
+    let secret = work.join("secret.asc");
+    let public = work.join("public.asc");
+    std::fs::write(
+        &secret,
+        gpg(&["--armor", "--export-secret-keys", "test@example.org"]).stdout,
+    )
+    .unwrap();
+    std::fs::write(
+        &public,
+        gpg(&["--armor", "--export", "test@example.org"]).stdout,
+    )
+    .unwrap();
+    (home, secret, public)
+}
