@@ -4,6 +4,8 @@
 //! - `conformance render-cases DIR`: Azure Linux render cases (`user-overlays` kind until the
 //!   render pipeline lands).
 //!
+//! - `bench overlay SPECS_DIR`: the overlay engine's throughput on real specs.
+//!
 //! Each suite prints one line per failing case with the first differing line, then
 //! `N passed, M failed`, and exits non-zero when any case fails.
 
@@ -14,6 +16,7 @@
 )]
 
 mod azldev_cases;
+mod bench;
 mod compare;
 mod render_cases;
 
@@ -47,7 +50,7 @@ impl Tally {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask conformance <azldev-cases|render-cases> DIR";
+const USAGE: &str = "usage: cargo xtask conformance <azldev-cases|render-cases> DIR\n       cargo xtask bench overlay SPECS_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +62,15 @@ fn main() -> ExitCode {
     {
         ["conformance", "azldev-cases", dir] => azldev_cases::run(&PathBuf::from(dir)),
         ["conformance", "render-cases", dir] => render_cases::run(&PathBuf::from(dir)),
+        ["bench", "overlay", dir] => {
+            return match bench::run(&PathBuf::from(dir)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -278,6 +278,12 @@ fn umask(mode: u32) -> u32 {
     mode & 0o777 & !0o022
 }
 
+/// Reads an archive and writes it back the way an archive overlay does, unchanged otherwise
+/// (for checking an archive, and for fuzzing the reader and writer together).
+pub fn repack_bytes(bytes: &[u8], format: Format) -> Result<Vec<u8>, ArchiveError> {
+    repack(&extract(bytes, format)?, format)
+}
+
 /// Repacks a tree in `format`.
 pub(crate) fn repack(tree: &Tree, format: Format) -> Result<Vec<u8>, ArchiveError> {
     if format == Format::Zip {
