@@ -64,15 +64,19 @@ for macro_file in build["macro-files"]:
 print("sysroot-macro", build["sysroot-macro"])
 for capability in build["host-provides"]["capabilities"]:
     print("host", capability)
+for directory in build["host-provides"].get("include-dirs", []):
+    print("include", directory)
 EOF
 )
 load_macros=()
 host_provides=" "
+host_includes=()
 while read -r kind value; do
   case $kind in
     macros) load_macros+=(--load "$value") ;;
     sysroot-macro) sysroot_macro=$value ;;
     host) host_provides+="$value " ;;
+    include) host_includes+=("$value") ;;
   esac
 done <<<"$settings"
 
@@ -87,14 +91,31 @@ dnf_in() { # dnf_in ROOT ARGS...: dnf on an install root, with only the example'
 }
 
 # The host-provided capabilities, as a package installed into every sysroot (its programs,
-# such as musl-gcc, run on the host) and never into the distribution's own roots.
+# such as musl-gcc, run on the host) and never into the distribution's own roots. It also
+# links the host's include-dirs into the sysroot's /usr/include.
+host_include_path=$(echo | gcc -xc -E -v - 2>&1 | sed -n '/^#include <...> search starts here:$/,/^End of search list\.$/p' | sed -n 's/^ //p')
+host_links=()
+for directory in "${host_includes[@]}"; do
+  found=
+  for path in $host_include_path; do
+    if [ -d "$path/$directory" ]; then found=$(cd "$path/$directory" && pwd -P); break; fi
+  done
+  [ -n "$found" ] || fail "the host compiler has no $directory/ in its include path ($host_include_path)"
+  host_links+=("$directory=$found")
+done
 host_repo=$work/host-repo
 mkdir -p "$host_repo" "$work/host-rpmbuild"
 {
   printf 'Name: build-host\nVersion: 1\nRelease: 1\nLicense: MIT\nBuildArch: noarch\n'
   printf 'Summary: Capabilities the build host provides\n'
   for capability in $host_provides; do printf 'Provides: %s\n' "$capability"; done
-  printf '%%description\nCapabilities the build host provides to a sysroot.\n%%files\n'
+  printf '%%description\nCapabilities the build host provides to a sysroot.\n'
+  printf '%%install\nmkdir -p %%{buildroot}/usr/include\n'
+  for link in "${host_links[@]}"; do
+    printf 'ln -s %s %%{buildroot}/usr/include/%s\n' "${link#*=}" "${link%%=*}"
+  done
+  printf '%%files\n'
+  for link in "${host_links[@]}"; do printf '/usr/include/%s\n' "${link%%=*}"; done
 } >"$work/build-host.spec"
 rpmbuild -bb --define "_topdir $work/host-rpmbuild" "$work/build-host.spec" >/dev/null 2>&1 \
   || fail "could not build the build-host package"
