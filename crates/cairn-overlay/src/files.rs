@@ -389,3 +389,160 @@ fn file_mode(path: &Path) -> Option<u32> {
 fn file_mode(_: &Path) -> Option<u32> {
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> Tree {
+        let mut tree = Tree::default();
+        for (path, text) in files {
+            tree.insert(
+                (*path).to_owned(),
+                Node::File {
+                    content: Content::Memory(text.as_bytes().to_vec()),
+                    mode: 0o644,
+                    changed: false,
+                },
+            );
+        }
+        tree
+    }
+
+    fn overlay(kind: OverlayType, file: &str) -> Overlay {
+        let mut overlay = Overlay::new(kind);
+        overlay.file = Some(file.to_owned());
+        overlay
+    }
+
+    fn text(tree: &mut Tree, path: &str) -> String {
+        String::from_utf8(read(tree, path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn prepend_lines_to_every_match_but_specs_and_git() {
+        let mut files = tree(&[
+            ("a.txt", "a\n"),
+            ("b.txt", "b"),
+            ("x.spec", "s"),
+            (".git/c.txt", "c"),
+        ]);
+        let mut prepend = overlay(OverlayType::FilePrependLines, "**/*");
+        prepend.lines = Some(vec!["# one".into(), "# two".into()]);
+        apply(&mut files, "", &prepend, None).unwrap();
+        assert_eq!(text(&mut files, "a.txt"), "# one\n# two\na\n");
+        assert_eq!(text(&mut files, "b.txt"), "# one\n# two\nb");
+        assert_eq!(text(&mut files, "x.spec"), "s");
+        assert_eq!(text(&mut files, ".git/c.txt"), "c");
+    }
+
+    #[test]
+    fn search_replace_sees_the_whole_file_and_needs_one_change() {
+        let mut files = tree(&[("a.conf", "x=1\ny=1\n"), ("b.conf", "z\n")]);
+        let mut replace = overlay(OverlayType::FileSearchReplace, "*.conf");
+        replace.regex = Some("(?m)^y=1\\n".to_owned());
+        replace.replacement = Some("$0".to_owned());
+        apply(&mut files, "", &replace, None).unwrap();
+        assert_eq!(
+            text(&mut files, "a.conf"),
+            "x=1\n$0",
+            "replacements are literal"
+        );
+        let error = apply(&mut files, "", &replace, None).unwrap_err();
+        assert!(
+            matches!(error, FileOverlayError::DidNotApply { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn add_refuses_existing_spec_and_escaping_paths() {
+        let source = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(source.path(), "new").unwrap();
+        let mut files = tree(&[("a.txt", "a")]);
+        let mut add = overlay(OverlayType::FileAdd, "sub/new.txt");
+        apply(&mut files, "", &add, Some(source.path())).unwrap();
+        assert_eq!(text(&mut files, "sub/new.txt"), "new");
+        add.file = Some("a.txt".into());
+        assert!(
+            apply(&mut files, "", &add, Some(source.path()))
+                .unwrap_err()
+                .to_string()
+                .contains("already exists")
+        );
+        add.file = Some("x.spec".into());
+        assert!(matches!(
+            apply(&mut files, "", &add, Some(source.path())),
+            Err(FileOverlayError::SpecFile { .. })
+        ));
+        add.file = Some("../out.txt".into());
+        assert!(matches!(
+            apply(&mut files, "", &add, Some(source.path())),
+            Err(FileOverlayError::UnsafePath { .. })
+        ));
+        add.file = Some("b.txt".into());
+        let missing = Path::new("/nonexistent/cairn/source");
+        assert!(matches!(
+            apply(&mut files, "", &add, Some(missing)),
+            Err(FileOverlayError::Source { .. })
+        ));
+    }
+
+    #[test]
+    fn remove_and_rename() {
+        let mut files = tree(&[("a.bak", ""), ("b.bak", ""), ("d/c.txt", "c")]);
+        apply(
+            &mut files,
+            "",
+            &overlay(OverlayType::FileRemove, "*.bak"),
+            None,
+        )
+        .unwrap();
+        assert!(!files.exists("a.bak") && !files.exists("b.bak"));
+        let mut rename = overlay(OverlayType::FileRename, "**/*.txt");
+        rename.replacement = Some("e.txt".into());
+        apply(&mut files, "", &rename, None).unwrap();
+        assert_eq!(
+            text(&mut files, "d/e.txt"),
+            "c",
+            "renamed in its own directory"
+        );
+        let mut files = tree(&[("a.txt", ""), ("b.txt", "")]);
+        let error = apply(&mut files, "", &rename, None).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("does not support multiple files"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn edits_follow_links_inside_the_tree_only() {
+        let mut files = tree(&[("d/real.txt", "old")]);
+        files.insert(
+            "d/link.txt".into(),
+            Node::Symlink {
+                target: "real.txt".into(),
+                changed: false,
+            },
+        );
+        files.insert(
+            "out.txt".into(),
+            Node::Symlink {
+                target: "../../etc/passwd".into(),
+                changed: false,
+            },
+        );
+        let mut replace = overlay(OverlayType::FileSearchReplace, "d/link.txt");
+        replace.regex = Some("old".into());
+        replace.replacement = Some("new".into());
+        apply(&mut files, "", &replace, None).unwrap();
+        assert_eq!(text(&mut files, "d/real.txt"), "new");
+        replace.file = Some("out.txt".into());
+        assert!(matches!(
+            apply(&mut files, "", &replace, None),
+            Err(FileOverlayError::Symlink { .. })
+        ));
+    }
+}

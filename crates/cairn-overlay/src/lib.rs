@@ -33,5 +33,5 @@ mod tree;
 pub use apply::{ApplyError, ApplyReport, OverlayFailure, apply_overlays, apply_to_spec_text};
 pub use edit::{EditOptions, apply_to_spec, modifies_spec};
 pub use files::FileOverlayError;
-pub use sources::{Sources, SourcesError};
+pub use sources::{MemoryEntry, Sources, SourcesError};
 pub use spec::{Spec, SpecEditError};

@@ -53,6 +53,23 @@ pub enum SourcesError {
     },
 }
 
+/// One file of a sources directory held in memory ([`Sources::from_memory`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemoryEntry {
+    /// A regular file and its permission bits.
+    File {
+        /// The contents.
+        data: Vec<u8>,
+        /// The permission bits (`0o644`, `0o755`).
+        mode: u32,
+    },
+    /// A symbolic link.
+    Symlink {
+        /// The target as written.
+        target: String,
+    },
+}
+
 /// A component's sources directory, in memory.
 #[derive(Debug, Clone)]
 pub struct Sources {
@@ -162,11 +179,89 @@ impl Sources {
         if self.spec.is_none()
             && let Some(name) = &self.spec_name
         {
-            let path = self.root.join(name);
-            let bytes = fs::read(&path).map_err(|source| io("reading", &path, source))?;
+            let bytes = match self.tree.get(name) {
+                Some(Node::File {
+                    content: Content::Memory(data),
+                    ..
+                }) => data.clone(),
+                _ => {
+                    let path = self.root.join(name);
+                    fs::read(&path).map_err(|source| io("reading", &path, source))?
+                }
+            };
             self.spec = Some(Spec::parse(&bytes));
         }
         Ok(self.spec.as_mut())
+    }
+
+    /// A sources directory that exists only in memory (the render pipeline builds it from a
+    /// dist-git tree): `root` names it in messages and is never read; `spec` must be one of
+    /// the files. Overlays still read their `source` files from disk.
+    pub fn from_memory(
+        root: &Path,
+        spec: Option<&str>,
+        entries: impl IntoIterator<Item = (String, MemoryEntry)>,
+    ) -> Result<Self, SourcesError> {
+        let mut tree = Tree::default();
+        for (path, entry) in entries {
+            let node = match entry {
+                MemoryEntry::File { data, mode } => Node::File {
+                    content: Content::Memory(data),
+                    mode,
+                    changed: false,
+                },
+                MemoryEntry::Symlink { target } => Node::Symlink {
+                    target,
+                    changed: false,
+                },
+            };
+            tree.insert(path, node);
+        }
+        if let Some(name) = spec
+            && !matches!(tree.get(name), Some(Node::File { .. }))
+        {
+            return Err(SourcesError::MissingSpec {
+                directory: root.to_owned(),
+                name: name.to_owned(),
+            });
+        }
+        Ok(Self {
+            root: root.to_owned(),
+            spec_name: spec.map(str::to_owned),
+            spec: None,
+            spec_changed: false,
+            tree,
+        })
+    }
+
+    /// Every file and link as a commit would leave them, in walk order (directories are
+    /// implied by the paths); the edited spec as it would be written.
+    pub fn to_memory(&self) -> Result<Vec<(String, MemoryEntry)>, SourcesError> {
+        let mut entries = Vec::new();
+        for (path, node) in self.tree.entries() {
+            let entry = match node {
+                Node::Directory { .. } => continue,
+                Node::Symlink { target, .. } => MemoryEntry::Symlink {
+                    target: target.clone(),
+                },
+                Node::File { content, mode, .. } => {
+                    let data = match (&self.spec, self.spec_changed) {
+                        (Some(spec), true) if self.spec_name.as_deref() == Some(path) => {
+                            spec.to_bytes()
+                        }
+                        _ => match content {
+                            Content::Memory(data) => data.clone(),
+                            Content::Disk(source) => {
+                                fs::read(source).map_err(|error| io("reading", source, error))?
+                            }
+                        },
+                    };
+                    MemoryEntry::File { data, mode: *mode }
+                }
+            };
+            entries.push((path.to_owned(), entry));
+        }
+        Ok(entries)
     }
 
     /// Marks the spec as edited, so it is written on commit.
@@ -443,4 +538,60 @@ fn symlink(_: &str, _: &Path) -> std::io::Result<()> {
         std::io::ErrorKind::Unsupported,
         "symbolic links need a unix system",
     ))
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+    use crate::{EditOptions, apply_to_spec};
+    use cairn_config::overlay::{Overlay, OverlayType};
+
+    #[test]
+    fn in_memory_sources_round_trip_without_touching_disk() {
+        let root = Path::new("/nonexistent/cairn-memory-sources");
+        let entries = vec![
+            (
+                "a.spec".to_owned(),
+                MemoryEntry::File {
+                    data: b"Name: a\r\nRelease: 1\n".to_vec(),
+                    mode: 0o644,
+                },
+            ),
+            (
+                "link".to_owned(),
+                MemoryEntry::Symlink {
+                    target: "run.sh".into(),
+                },
+            ),
+            (
+                "run.sh".to_owned(),
+                MemoryEntry::File {
+                    data: b"#!/bin/sh\n".to_vec(),
+                    mode: 0o755,
+                },
+            ),
+        ];
+        let mut sources = Sources::from_memory(root, Some("a.spec"), entries.clone()).unwrap();
+        // Unedited, every byte comes back in walk order (the spec's CRLF included).
+        assert_eq!(sources.to_memory().unwrap(), entries);
+        let mut overlay = Overlay::new(OverlayType::SpecAddTag);
+        overlay.tag = Some("BuildRequires".into());
+        overlay.value = Some("gcc".into());
+        let spec = sources.spec_mut().unwrap().unwrap();
+        apply_to_spec(spec, &overlay, &EditOptions::default()).unwrap();
+        sources.mark_spec_changed();
+        let after = sources.to_memory().unwrap();
+        assert_eq!(
+            after[0].1,
+            MemoryEntry::File {
+                data: b"Name: a\nRelease: 1\nBuildRequires: gcc\n".to_vec(),
+                mode: 0o644
+            }
+        );
+        assert_eq!(after[1..], entries[1..]);
+        assert!(matches!(
+            Sources::from_memory(root, Some("b.spec"), entries),
+            Err(SourcesError::MissingSpec { .. })
+        ));
+    }
 }

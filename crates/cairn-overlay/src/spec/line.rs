@@ -8,6 +8,7 @@
 //! pattern.
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 /// What kind of section a header opens (azldev's `SectionType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +28,14 @@ pub(crate) enum SectionKind {
 }
 
 /// The section a line belongs to: its header keyword as written and its package qualifier.
+/// Cloned for every line a walk classifies, so the strings are shared, not copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Section {
     pub kind: SectionKind,
     /// The header keyword as written (`%files`, `%Build`...), `""` for the preamble.
-    pub name: String,
+    pub name: Rc<str>,
     /// The package qualifier as written on the header (`devel`, or the `-n` name), `""` for the main package.
-    pub package: String,
+    pub package: Rc<str>,
 }
 
 impl Section {
@@ -41,13 +43,13 @@ impl Section {
     pub fn preamble() -> Self {
         Self {
             kind: SectionKind::Package,
-            name: String::new(),
-            package: String::new(),
+            name: Rc::from(""),
+            package: Rc::from(""),
         }
     }
 
     pub fn is(&self, name: &str, package: &str) -> bool {
-        self.name == name && self.package == package
+        &*self.name == name && &*self.package == package
     }
 }
 
@@ -62,46 +64,51 @@ pub(crate) enum LineKind {
     Raw,
 }
 
-/// Section keywords and their kinds (azldev's `sectionTypesByName`).
-const SECTION_KEYWORDS: &[(&str, SectionKind)] = &[
-    ("%package", SectionKind::Package),
-    ("%prep", SectionKind::Script),
-    ("%conf", SectionKind::Script),
-    ("%build", SectionKind::Script),
-    ("%install", SectionKind::Script),
-    ("%check", SectionKind::Script),
-    ("%clean", SectionKind::Script),
-    ("%generate_buildrequires", SectionKind::Script),
-    ("%pre", SectionKind::Script),
-    ("%post", SectionKind::Script),
-    ("%preun", SectionKind::Script),
-    ("%postun", SectionKind::Script),
-    ("%pretrans", SectionKind::Script),
-    ("%posttrans", SectionKind::Script),
-    ("%preuntrans", SectionKind::Script),
-    ("%postuntrans", SectionKind::Script),
-    ("%verify", SectionKind::Script),
-    ("%triggerin", SectionKind::Script),
-    ("%triggerun", SectionKind::Script),
-    ("%triggerprein", SectionKind::Script),
-    ("%triggerpostun", SectionKind::Script),
-    ("%filetriggerin", SectionKind::Script),
-    ("%filetriggerun", SectionKind::Script),
-    ("%filetriggerpostun", SectionKind::Script),
-    ("%transfiletriggerin", SectionKind::Script),
-    ("%transfiletriggerun", SectionKind::Script),
-    ("%transfiletriggerpostun", SectionKind::Script),
-    ("%description", SectionKind::Raw),
-    ("%files", SectionKind::Files),
-    ("%changelog", SectionKind::Changelog),
-    ("%patchlist", SectionKind::SourceFileList),
-    ("%sourcelist", SectionKind::SourceFileList),
-];
+/// The kind of section a lower-cased header keyword opens (azldev's `sectionTypesByName`).
+fn section_kind(keyword: &str) -> Option<SectionKind> {
+    Some(match keyword {
+        "%package" => SectionKind::Package,
+        "%prep"
+        | "%conf"
+        | "%build"
+        | "%install"
+        | "%check"
+        | "%clean"
+        | "%generate_buildrequires"
+        | "%pre"
+        | "%post"
+        | "%preun"
+        | "%postun"
+        | "%pretrans"
+        | "%posttrans"
+        | "%preuntrans"
+        | "%postuntrans"
+        | "%verify"
+        | "%triggerin"
+        | "%triggerun"
+        | "%triggerprein"
+        | "%triggerpostun"
+        | "%filetriggerin"
+        | "%filetriggerun"
+        | "%filetriggerpostun"
+        | "%transfiletriggerin"
+        | "%transfiletriggerun"
+        | "%transfiletriggerpostun" => SectionKind::Script,
+        "%description" => SectionKind::Raw,
+        "%files" => SectionKind::Files,
+        "%changelog" => SectionKind::Changelog,
+        "%patchlist" | "%sourcelist" => SectionKind::SourceFileList,
+        _ => return None,
+    })
+}
 
 /// The line as text; invalid UTF-8 is read lossily for classification only (the bytes of
 /// the line itself are never rewritten by classification).
 pub(crate) fn text(line: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(line)
+    match std::str::from_utf8(line) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(line),
+    }
 }
 
 /// Classifies `line` given the section it follows, returning the line's kind and the
@@ -120,19 +127,16 @@ pub(crate) fn classify(line: &[u8], current: &Section) -> (LineKind, Option<Sect
     };
     if first.starts_with('%') {
         let lower = first.to_lowercase();
-        if let Some(&(_, kind)) = SECTION_KEYWORDS
-            .iter()
-            .find(|(keyword, _)| *keyword == lower)
-        {
+        if let Some(kind) = section_kind(&lower) {
             let rest: Vec<&str> = tokens.collect();
             let package = match kind {
-                SectionKind::Changelog | SectionKind::SourceFileList => String::new(),
+                SectionKind::Changelog | SectionKind::SourceFileList => "",
                 _ => package_from_header(&rest),
             };
             let section = Section {
                 kind,
-                name: first.to_owned(),
-                package,
+                name: Rc::from(first),
+                package: Rc::from(package),
             };
             return (LineKind::SectionStart(section.clone()), Some(section));
         }
@@ -175,7 +179,7 @@ fn parse_tag(logical: &str) -> Option<(&str, &str)> {
 /// `-n NAME` wins; otherwise the first non-option token, kept as written (a suffix, never
 /// expanded to `name-suffix`). `-f`, `-p`, `-l` and `-P` take an argument, other options do
 /// not, and `--` ends the header (trigger conditions follow it).
-fn package_from_header(tokens: &[&str]) -> String {
+fn package_from_header<'a>(tokens: &[&'a str]) -> &'a str {
     let mut full_name = None;
     let mut suffix = None;
     let mut index = 0;
@@ -197,23 +201,13 @@ fn package_from_header(tokens: &[&str]) -> String {
             }
         }
     }
-    full_name.or(suffix).unwrap_or_default().to_owned()
+    full_name.or(suffix).unwrap_or_default()
 }
 
 /// azldev's `conditionalDepthChange`: +1 for `%if`, `%ifarch`, `%ifnarch`, `%ifos`, `%ifnos`,
 /// -1 for `%endif`, 0 otherwise. Here any line whose trimmed text starts with `#` is a comment.
 pub(crate) fn conditional_depth_change(line: &[u8]) -> i64 {
-    let text = text(line);
-    let trimmed = text.trim();
-    if trimmed.starts_with('#') {
-        return 0;
-    }
-    match trimmed
-        .split_whitespace()
-        .next()
-        .map(str::to_lowercase)
-        .as_deref()
-    {
+    match directive(line).as_deref() {
         Some("%endif") => -1,
         Some("%if" | "%ifarch" | "%ifnarch" | "%ifos" | "%ifnos") => 1,
         _ => 0,
@@ -222,19 +216,18 @@ pub(crate) fn conditional_depth_change(line: &[u8]) -> i64 {
 
 /// azldev's `isConditionalBranchDirective`: `%else` and the `%elif` family.
 pub(crate) fn is_branch_directive(line: &[u8]) -> bool {
-    let text = text(line);
-    let trimmed = text.trim();
-    if trimmed.starts_with('#') {
-        return false;
-    }
     matches!(
-        trimmed
-            .split_whitespace()
-            .next()
-            .map(str::to_lowercase)
-            .as_deref(),
+        directive(line).as_deref(),
         Some("%else" | "%elif" | "%elifarch" | "%elifnarch" | "%elifos" | "%elifnos")
     )
+}
+
+/// The lower-cased first token of a line when it starts with `%` (conditional directives);
+/// `None` for comments (any line whose trimmed text starts with `#`) and other lines.
+fn directive(line: &[u8]) -> Option<String> {
+    let text = text(line);
+    let first = text.split_whitespace().next()?;
+    first.starts_with('%').then(|| first.to_lowercase())
 }
 
 /// azldev's `isBlankOrComment`.
@@ -288,7 +281,7 @@ mod tests {
         let build = Section {
             kind: SectionKind::Script,
             name: "%build".into(),
-            package: String::new(),
+            package: "".into(),
         };
         assert_eq!(classify(b"Name: foo", &build).0, LineKind::Raw);
     }
@@ -297,21 +290,21 @@ mod tests {
     fn comments_only_in_column_zero() {
         assert_eq!(kind("# Name: foo"), LineKind::Raw);
         assert_eq!(kind("#%files"), LineKind::Raw);
-        assert_eq!(header("  %files").name, "%files");
+        assert_eq!(&*header("  %files").name, "%files");
     }
 
     #[test]
     fn headers_keep_spelling_and_qualifier() {
-        assert_eq!(header("%Build").name, "%Build");
-        assert_eq!(header("%package devel").package, "devel");
-        assert_eq!(header("%package -n foo-devel").package, "foo-devel");
-        assert_eq!(header("%files -f files.list devel").package, "devel");
-        assert_eq!(header("%description -l de devel").package, "devel");
-        assert_eq!(header("%post -p /sbin/ldconfig libs").package, "libs");
-        assert_eq!(header("%triggerin -- foo").package, "");
-        assert_eq!(header("%triggerin devel -- foo").package, "devel");
-        assert_eq!(header("%files -n").package, "");
-        assert_eq!(header("%changelog devel").package, "");
+        assert_eq!(&*header("%Build").name, "%Build");
+        assert_eq!(&*header("%package devel").package, "devel");
+        assert_eq!(&*header("%package -n foo-devel").package, "foo-devel");
+        assert_eq!(&*header("%files -f files.list devel").package, "devel");
+        assert_eq!(&*header("%description -l de devel").package, "devel");
+        assert_eq!(&*header("%post -p /sbin/ldconfig libs").package, "libs");
+        assert_eq!(&*header("%triggerin -- foo").package, "");
+        assert_eq!(&*header("%triggerin devel -- foo").package, "devel");
+        assert_eq!(&*header("%files -n").package, "");
+        assert_eq!(&*header("%changelog devel").package, "");
         assert_eq!(header("%patchlist").kind, SectionKind::SourceFileList);
         assert_eq!(kind("%packages"), LineKind::Raw);
         assert_eq!(kind("%prep_extra"), LineKind::Raw);

@@ -90,15 +90,18 @@ impl Spec {
             if !matches!(event, Event::Line(_)) {
                 return Ok(());
             }
-            if (!section.is_empty() && cursor.section.name != section)
-                || (filter_package && cursor.section.package != package)
+            if (!section.is_empty() && &*cursor.section.name != section)
+                || (filter_package && &*cursor.section.package != package)
             {
                 return Ok(());
             }
             let changed = {
                 let line = cursor.text();
-                let replaced = compiled.replace_all(line, NoExpand(replacement.as_bytes()));
-                (replaced.as_ref() != line).then(|| replaced.into_owned())
+                // A borrowed result means no match; an owned one may still equal the line.
+                match compiled.replace_all(line, NoExpand(replacement.as_bytes())) {
+                    std::borrow::Cow::Owned(replaced) if replaced != line => Some(replaced),
+                    _ => None,
+                }
             };
             if let Some(changed) = changed {
                 cursor.replace(changed);

@@ -59,7 +59,7 @@ impl Spec {
         let mut lines = self.lines.clone();
         let _ = visit::<()>(&mut lines, |cursor, event| {
             if let Event::Line(LineKind::Tag { name, value }) = event
-                && cursor.section.package == package
+                && &*cursor.section.package == package
                 && name.to_lowercase() == wanted
             {
                 found = Some(value.clone());
@@ -99,7 +99,7 @@ impl Spec {
             .iter()
             .any(|text| match line::classify(text, &current) {
                 (_, Some(opened)) => {
-                    let matches = opened.name == name;
+                    let matches = &*opened.name == name;
                     current = opened;
                     matches
                 }

@@ -42,7 +42,7 @@ impl Spec {
         .ok();
         if self.has_section("%patchlist") {
             visit::<()>(&mut self.lines, |cursor, event| {
-                if matches!(event, Event::Line(_)) && cursor.section.name == "%patchlist" {
+                if matches!(event, Event::Line(_)) && &*cursor.section.name == "%patchlist" {
                     let text = String::from_utf8_lossy(cursor.text()).trim().to_owned();
                     if !text.is_empty() && glob.matches(&text) {
                         cursor.remove();

@@ -43,7 +43,7 @@ impl Spec {
         let mut updated = false;
         visit::<()>(self.lines_mut(), |cursor, event| {
             if let Event::Line(LineKind::Tag { name, .. }) = event
-                && cursor.section.package == package
+                && &*cursor.section.package == package
                 && name.to_lowercase() == wanted
             {
                 cursor.replace(tag_line(tag, value));
@@ -83,7 +83,7 @@ impl Spec {
         let mut removed = 0;
         visit::<()>(self.lines_mut(), |cursor, event| {
             if let Event::Line(LineKind::Tag { name, value: found }) = event
-                && cursor.section.package == package
+                && &*cursor.section.package == package
                 && name.to_lowercase() == wanted
                 && (wanted_value.is_empty() || found.to_lowercase() == wanted_value)
             {
@@ -177,7 +177,7 @@ impl Spec {
         visit::<()>(&mut self.lines, |cursor, event| {
             if let Event::Line(LineKind::Tag { name, .. }) = event
                 && found.is_none()
-                && cursor.section.package == package
+                && &*cursor.section.package == package
                 && name.to_lowercase() == wanted
             {
                 found = Some(cursor.line);
