@@ -3,7 +3,7 @@
 
 use crate::error::StructureError;
 use crate::line::LineKind;
-use crate::span::{Span, to_u32};
+use crate::span::{Position, Span, to_u32};
 use crate::spec::{LineId, SectionId, Spec};
 
 impl Spec {
@@ -16,6 +16,16 @@ impl Spec {
     /// The first invariant that does not hold.
     pub fn check_structure(&self) -> Result<(), StructureError> {
         self.check_lines()?;
+        if let Some(diagnostic) = self
+            .diagnostics()
+            .iter()
+            .find(|d| self.position(d.offset) != d.position)
+        {
+            return Err(StructureError::new(format!(
+                "diagnostic at byte {} has a wrong position",
+                diagnostic.offset
+            )));
+        }
         self.check_sections()?;
         self.check_conditionals()
     }
@@ -56,6 +66,12 @@ impl Spec {
             );
             if newlines + 1 != line.physical_lines {
                 return fail("has a physical line count that does not match its content");
+            }
+            if anchored_positions(&line.kind)
+                .into_iter()
+                .any(|(offset, position)| self.position(offset) != position)
+            {
+                return fail("has a node whose position does not match its offset");
             }
             let spans = inner_spans(&line.kind);
             if spans.iter().any(|span| !line.content().contains(*span))
@@ -143,6 +159,23 @@ impl Spec {
             }
         }
         Ok(())
+    }
+}
+
+/// The positions nodes of a line carry, with the offsets they must correspond to.
+fn anchored_positions(kind: &LineKind) -> Vec<(u32, Position)> {
+    match kind {
+        LineKind::Tag(tag) => vec![
+            (tag.name.start, tag.position),
+            (tag.value.start, tag.value_position),
+        ],
+        LineKind::SectionHeader(header) => vec![(header.keyword.start, header.position)],
+        LineKind::Conditional(directive) => vec![(directive.keyword.start, directive.position)],
+        LineKind::Definition(definition) => vec![(definition.name.start, definition.name_position)],
+        LineKind::Undefine(undefine) => vec![(undefine.keyword.start, undefine.position)],
+        LineKind::Include(include) => vec![(include.keyword.start, include.position)],
+        LineKind::MacroCall(call) => vec![(call.name.start, call.position)],
+        _ => Vec::new(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::span::{Position, column, to_u32};
+use crate::span::{Position, to_u32};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -154,18 +154,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic at `offset`, on physical line `line` that starts at `line_start`.
-    pub(crate) fn at(
-        bytes: &[u8],
-        line_start: usize,
-        line: u32,
-        offset: usize,
-        kind: DiagnosticKind,
-    ) -> Self {
+    /// A diagnostic at `offset`; its position is filled in once the spec's lines are known.
+    pub(crate) fn new(offset: usize, kind: DiagnosticKind) -> Self {
         Self {
             severity: kind.severity(),
             kind,
-            position: Position::new(line, column(bytes, line_start, offset)),
+            position: Position::default(),
             offset: to_u32(offset),
         }
     }

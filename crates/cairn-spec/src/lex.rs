@@ -156,7 +156,7 @@ pub(crate) struct Lexer<'a> {
     join_groups: bool,
     /// Set when a macro group opened at this line never closes: rpm rejects such a spec
     /// ("unclosed macro or bad line continuation"); from there on lines are not joined on groups.
-    pub unclosed_group_line: Option<(usize, u32)>,
+    pub unclosed_group: Option<usize>,
 }
 
 impl<'a> Lexer<'a> {
@@ -166,7 +166,7 @@ impl<'a> Lexer<'a> {
             position: 0,
             line: 1,
             join_groups: true,
-            unclosed_group_line: None,
+            unclosed_group: None,
         }
     }
 }
@@ -198,7 +198,7 @@ impl Iterator for Lexer<'_> {
                 (self.join_groups && scan.open_group()) || (absorbs && scan.backslash_newline);
             if at_end && self.join_groups && scan.open_group() {
                 // Fall back to the first physical line so one typo does not swallow the file.
-                self.unclosed_group_line = Some((start, self.line));
+                self.unclosed_group = Some(start);
                 self.join_groups = false;
                 let unit = Unit {
                     start,
@@ -291,7 +291,7 @@ mod tests {
         let mut lexer = Lexer::new(text.as_bytes());
         let all: Vec<Unit> = lexer.by_ref().collect();
         assert_eq!(all.len(), 3);
-        assert_eq!(lexer.unclosed_group_line, Some((0, 1)));
+        assert_eq!(lexer.unclosed_group, Some(0));
         assert_eq!(all[2].line, 3);
     }
 

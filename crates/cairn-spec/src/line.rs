@@ -121,6 +121,8 @@ pub struct Directive {
     pub argument: Span,
     /// The conditional it belongs to; `None` for an `%else`/`%elif`/`%endif` without `%if`.
     pub conditional: Option<ConditionalId>,
+    /// Where the keyword starts (conditionals may be indented).
+    pub position: Position,
 }
 
 /// Whether a macro definition is `%define` or `%global`.
@@ -158,6 +160,8 @@ pub struct Undefine {
     pub keyword: Span,
     /// The macro name.
     pub name: Span,
+    /// Where the keyword starts.
+    pub position: Position,
 }
 
 /// `%include FILE`.
@@ -167,6 +171,8 @@ pub struct Include {
     pub keyword: Span,
     /// The file name as written (often `%{SOURCE1}`).
     pub path: Span,
+    /// Where the keyword starts.
+    pub position: Position,
 }
 
 /// A line that starts with a macro.
@@ -175,6 +181,8 @@ pub struct MacroCall {
     /// The macro's name (`autosetup` in `%autosetup -p1`, `python_provide` in
     /// `%{?python_provide:...}`).
     pub name: Span,
+    /// Where the name starts.
+    pub position: Position,
 }
 
 /// A directive keyword at the start of `rest` (which runs to the end of the source) and its
@@ -252,9 +260,8 @@ pub(crate) fn classify(
     if first == end {
         return LineKind::Blank;
     }
-    let diagnose = |offset: usize, kind: DiagnosticKind| {
-        Diagnostic::at(bytes, unit.start, unit.line, offset, kind)
-    };
+    let diagnose = |offset: usize, kind: DiagnosticKind| Diagnostic::new(offset, kind);
+    let position = Position::new(unit.line, column(bytes, unit.start, first));
     match bytes[first] {
         b'#' => return LineKind::Comment(CommentStyle::Hash),
         b'%' => {}
@@ -273,6 +280,7 @@ pub(crate) fn classify(
             return LineKind::Include(Include {
                 keyword,
                 path: argument,
+                position,
             });
         };
         let directive = String::from_utf8_lossy(&bytes[keyword.range()]).into_owned();
@@ -294,6 +302,7 @@ pub(crate) fn classify(
             keyword,
             argument,
             conditional: None,
+            position,
         });
     }
     if let Some((scope, length)) = definition_keyword(rest) {
@@ -309,6 +318,7 @@ pub(crate) fn classify(
         return LineKind::Undefine(Undefine {
             keyword,
             name: Span::from_usize(name_start, name_end),
+            position,
         });
     }
     if rest.starts_with(b"%dnl") && rest.get(4).is_none_or(|&b| !is_name_byte(b)) {
@@ -327,6 +337,7 @@ pub(crate) fn classify(
     if name_end > name_start {
         return LineKind::MacroCall(MacroCall {
             name: Span::from_usize(name_start, name_end),
+            position: Position::new(unit.line, column(bytes, unit.start, name_start)),
         });
     }
     LineKind::Text
@@ -342,13 +353,7 @@ fn classify_tag(
         Some(tag) => {
             if tag.kind == TagKind::Other {
                 let name = String::from_utf8_lossy(&bytes[tag.name.range()]).into_owned();
-                diagnostics.push(Diagnostic::at(
-                    bytes,
-                    unit.start,
-                    unit.line,
-                    first,
-                    DiagnosticKind::UnknownTag { name },
-                ));
+                diagnostics.push(Diagnostic::new(first, DiagnosticKind::UnknownTag { name }));
             }
             LineKind::Tag(tag)
         }
@@ -388,10 +393,7 @@ fn classify_definition(
     let open_parameters = bytes.get(name_end) == Some(&b'(') && parameters.is_none();
     if !valid_name || body_end == body_start || open_parameters {
         let directive = String::from_utf8_lossy(&bytes[keyword.range()]).into_owned();
-        diagnostics.push(Diagnostic::at(
-            bytes,
-            unit.start,
-            unit.line,
+        diagnostics.push(Diagnostic::new(
             first,
             DiagnosticKind::MalformedDefinition { directive },
         ));

@@ -406,10 +406,7 @@ pub(crate) fn parse_header(
             trigger_condition = Some(Span::from_usize(condition_start, condition_end));
         }
         if trigger_condition.is_none_or(Span::is_empty) {
-            diagnostics.push(Diagnostic::at(
-                bytes,
-                start,
-                line,
+            diagnostics.push(Diagnostic::new(
                 start,
                 DiagnosticKind::TriggerWithoutCondition,
             ));
@@ -440,10 +437,7 @@ pub(crate) fn parse_header(
             })
         } else {
             if !plain.contains(&letter) {
-                diagnostics.push(Diagnostic::at(
-                    bytes,
-                    start,
-                    line,
+                diagnostics.push(Diagnostic::new(
                     word.start as usize,
                     DiagnosticKind::UnknownSectionOption {
                         section: kind.keyword(),
@@ -460,10 +454,7 @@ pub(crate) fn parse_header(
                     flag: Some(Span::new(word.start, word.start + 2)),
                 });
             } else {
-                diagnostics.push(Diagnostic::at(
-                    bytes,
-                    start,
-                    line,
+                diagnostics.push(Diagnostic::new(
                     word.start as usize,
                     DiagnosticKind::MissingPackageName,
                 ));
@@ -496,13 +487,7 @@ pub(crate) fn parse_header(
         None => None,
     };
     if kind == SectionKind::Package && package.is_none() {
-        diagnostics.push(Diagnostic::at(
-            bytes,
-            start,
-            line,
-            start,
-            DiagnosticKind::MissingPackageName,
-        ));
+        diagnostics.push(Diagnostic::new(start, DiagnosticKind::MissingPackageName));
     }
     // Only package sections check for extra names ("Too many names"); build scripts ignore
     // leftover words (`parseSimpleScript`). A macro after the name is common
@@ -510,10 +495,7 @@ pub(crate) fn parse_header(
     // multi-line expansion becomes the section's first lines, taking the words after it along.
     let plain = |span: &&Span| kind.belongs_to_package() && !bytes[span.range()].contains(&b'%');
     if let Some(extra) = extra_arguments.first().filter(plain) {
-        diagnostics.push(Diagnostic::at(
-            bytes,
-            start,
-            line,
+        diagnostics.push(Diagnostic::new(
             extra.start as usize,
             DiagnosticKind::ExtraSectionArguments,
         ));

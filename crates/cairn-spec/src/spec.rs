@@ -187,7 +187,7 @@ impl Spec {
         };
         let mut spec = Parser::new(source.bytes()).run();
         spec.source = source;
-        spec.check_bytes(invalid_utf8);
+        spec.finish_diagnostics(invalid_utf8);
         Ok(spec)
     }
 
@@ -389,12 +389,18 @@ impl Spec {
         }
     }
 
-    /// The position of a byte offset.
+    /// The position of a byte offset (offsets past the end map to the end).
     #[must_use]
     pub fn position(&self, offset: u32) -> Position {
         let index = self.lines.partition_point(|line| line.span.end <= offset);
-        let Some(line) = self.lines.get(index) else {
-            return Position::new(self.physical_lines.max(1), 1);
+        // The end of the source belongs to the last line if it has no terminator, and
+        // starts a new physical line otherwise.
+        let line = match self.lines.get(index) {
+            Some(line) => line,
+            None => match self.lines.last() {
+                Some(last) if last.terminator().is_empty() => last,
+                _ => return Position::new(self.physical_lines + 1, 1),
+            },
         };
         let bytes = self.source();
         let start = line.span.start as usize;
@@ -443,7 +449,8 @@ impl Spec {
         bytes
     }
 
-    fn check_bytes(&mut self, invalid_utf8: Option<usize>) {
+    /// Adds the diagnostics about the bytes themselves and places every diagnostic.
+    fn finish_diagnostics(&mut self, invalid_utf8: Option<usize>) {
         let bytes = self.source.bytes();
         let mut found = Vec::new();
         if bytes.starts_with(&[0xed, 0xab, 0xee, 0xdb]) {
@@ -456,14 +463,13 @@ impl Spec {
             found.push((offset, DiagnosticKind::InvalidUtf8));
         }
         for (offset, kind) in found {
-            let position = self.position(to_u32(offset));
-            self.diagnostics.push(Diagnostic {
-                severity: kind.severity(),
-                kind,
-                position,
-                offset: to_u32(offset),
-            });
+            self.diagnostics.push(Diagnostic::new(offset, kind));
         }
+        let mut diagnostics = std::mem::take(&mut self.diagnostics);
+        for diagnostic in &mut diagnostics {
+            diagnostic.position = self.position(diagnostic.offset);
+        }
+        self.diagnostics = diagnostics;
         self.diagnostics.sort_by_key(|diagnostic| diagnostic.offset);
     }
 }
@@ -536,26 +542,16 @@ impl<'a> Parser<'a> {
                             let kind = DiagnosticKind::BranchAfterElse {
                                 directive: keyword(),
                             };
-                            self.diagnostics.push(Diagnostic::at(
-                                bytes,
-                                unit.start,
-                                unit.line,
-                                directive.keyword.start as usize,
-                                kind,
-                            ));
+                            self.diagnostics
+                                .push(Diagnostic::new(directive.keyword.start as usize, kind));
                             Some(conditional)
                         }
                         Applied::Unmatched => {
                             let kind = DiagnosticKind::UnmatchedDirective {
                                 directive: keyword(),
                             };
-                            self.diagnostics.push(Diagnostic::at(
-                                bytes,
-                                unit.start,
-                                unit.line,
-                                directive.keyword.start as usize,
-                                kind,
-                            ));
+                            self.diagnostics
+                                .push(Diagnostic::new(directive.keyword.start as usize, kind));
                             None
                         }
                     };
@@ -579,26 +575,15 @@ impl<'a> Parser<'a> {
         }
         let line_count = LineId(to_u32(self.lines.len()));
         self.close_section(line_count);
-        if let Some((offset, line)) = lexer.unclosed_group_line {
-            self.diagnostics.push(Diagnostic::at(
-                bytes,
-                offset,
-                line,
-                offset,
-                DiagnosticKind::UnclosedMacro,
-            ));
+        if let Some(offset) = lexer.unclosed_group {
+            self.diagnostics
+                .push(Diagnostic::new(offset, DiagnosticKind::UnclosedMacro));
         }
         for id in self.conditionals.finish(line_count.0) {
             let start = self.conditionals.conditionals[id.index()].start();
             let line = &self.lines[start.index()];
             let kind = DiagnosticKind::UnclosedConditional;
-            let diagnostic = Diagnostic::at(
-                bytes,
-                line.span.start as usize,
-                line.position.line,
-                line.span.start as usize,
-                kind,
-            );
+            let diagnostic = Diagnostic::new(line.span.start as usize, kind);
             self.diagnostics.push(diagnostic);
         }
         self.diagnostics.sort_by_key(|diagnostic| diagnostic.offset);
