@@ -31,6 +31,16 @@ pub(crate) fn split_quoted(text: &str, arguments: &mut Vec<String>) {
     }
 }
 
+/// The options and operands of one parametric macro call: Lua code in the macro's body sees
+/// them as `opt` and `arg` (rpm's `rpmluaRunScript`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Call {
+    /// Options in command-line order, with their value for options that take one.
+    pub options: Vec<(char, Option<String>)>,
+    /// The operands, after getopt(3) moved the options out of the way.
+    pub operands: Vec<String>,
+}
+
 /// Defines the automatic macros of a call to `name` with getopt string `options`:
 /// `%0`, `%**`, `%-f`/`%-f*` per option, `%#`, `%1`..., `%*`.
 ///
@@ -42,8 +52,9 @@ pub(crate) fn call_arguments(
     options: &str,
     arguments: &[String],
     level: i32,
-) -> Result<(), MacroError> {
+) -> Result<Call, MacroError> {
     let table = &mut context.table;
+    let mut call = Call::default();
     table.push_automatic("0", name, level);
     table.push_automatic("**", &arguments.join(" "), level);
     let posix = options.starts_with('+');
@@ -99,8 +110,10 @@ pub(crate) fn call_arguments(
                 };
                 table.push_automatic(&format!("-{letter}"), &format!("-{letter} {value}"), level);
                 table.push_automatic(&format!("-{letter}*"), &value, level);
+                call.options.push((letter, Some(value)));
             } else {
                 table.push_automatic(&format!("-{letter}"), &format!("-{letter}"), level);
+                call.options.push((letter, None));
             }
         }
     }
@@ -109,7 +122,8 @@ pub(crate) fn call_arguments(
         table.push_automatic(&(number + 1).to_string(), operand, level);
     }
     table.push_automatic("*", &operands.join(" "), level);
-    Ok(())
+    call.operands = operands.into_iter().map(str::to_owned).collect();
+    Ok(call)
 }
 
 #[cfg(test)]

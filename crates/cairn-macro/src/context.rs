@@ -71,6 +71,23 @@ pub struct MacroContext {
     pub(crate) shell_cache: Arc<ShellCache>,
     pub(crate) lua: Option<crate::lua::LuaState>,
     pub(crate) messages: Vec<Message>,
+    /// The parametric calls being expanded, innermost last.
+    pub(crate) calls: Vec<crate::args::Call>,
+    /// What Lua sees as the `sources` and `patches` tables.
+    pub(crate) source_tables: SourceTables,
+}
+
+/// The paths rpm appends to Lua's `sources` and `patches` tables as it reads `SourceN:` and
+/// `PatchN:` (build/parsePreamble.c `addSource`); kept here so Lua starts only when used.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceTables {
+    pub sources: Vec<String>,
+    pub patches: Vec<String>,
+    /// `source_nums` and `patch_nums`: the numbers, in the same order.
+    pub source_numbers: Vec<u32>,
+    pub patch_numbers: Vec<u32>,
+    /// Changed since the Lua tables were last rebuilt.
+    pub dirty: bool,
 }
 
 impl std::fmt::Debug for MacroContext {
@@ -93,6 +110,8 @@ impl MacroContext {
             shell_cache,
             lua: None,
             messages: Vec::new(),
+            calls: Vec::new(),
+            source_tables: SourceTables::default(),
         }
     }
 
@@ -112,6 +131,7 @@ impl MacroContext {
             depth: self.depth,
             level: self.level,
             escape: false,
+            call: None,
         };
         crate::builtins::define(self, definition, at_level, false, frame).map(|_| ())
     }
@@ -129,6 +149,28 @@ impl MacroContext {
     /// Whether `name` is defined.
     pub fn is_defined(&self, name: &str) -> bool {
         self.table.is_defined(name)
+    }
+
+    /// Appends `path` and `number` to Lua's `sources` and `source_nums` tables (or `patches`
+    /// and `patch_nums`), as rpm does for each Source (Patch) it reads.
+    pub fn add_source_path(&mut self, patch: bool, number: u32, path: &str) {
+        let tables = &mut self.source_tables;
+        if patch {
+            tables.patches.push(path.to_owned());
+            tables.patch_numbers.push(number);
+        } else {
+            tables.sources.push(path.to_owned());
+            tables.source_numbers.push(number);
+        }
+        tables.dirty = true;
+    }
+
+    /// Empties Lua's source tables (rpm's `newSpec`, at each parse pass).
+    pub fn clear_source_paths(&mut self) {
+        self.source_tables = SourceTables {
+            dirty: true,
+            ..SourceTables::default()
+        };
     }
 
     /// The messages `%{echo:}`/`%{warn:}`/`%{error:}` produced so far.

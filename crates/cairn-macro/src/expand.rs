@@ -23,6 +23,9 @@ pub(crate) struct Frame {
     pub level: i32,
     /// Keep `%%` as `%%` (while gathering parametric macro arguments).
     pub escape: bool,
+    /// The parametric call whose body is being expanded (an index into
+    /// `MacroContext::calls`); `None` at the top level and in plain macros' bodies.
+    pub call: Option<usize>,
 }
 
 /// Index of the character closing the group opened at `start` (`bytes[start] == open`),
@@ -90,6 +93,7 @@ impl MacroContext {
             depth: self.depth,
             level: self.level,
             escape: false,
+            call: None,
         };
         self.expand_into(source, &mut out, frame)?;
         Ok(out)
@@ -222,7 +226,14 @@ impl MacroContext {
         };
         let Some(options) = &definition.options else {
             if !definition.body.is_empty() {
-                self.expand_into(&definition.body, out, frame)?;
+                self.expand_into(
+                    &definition.body,
+                    out,
+                    Frame {
+                        call: None,
+                        ..frame
+                    },
+                )?;
             }
             return Ok(reference.end);
         };
@@ -258,21 +269,40 @@ impl MacroContext {
                 };
             }
         }
-        let inner = Frame {
-            level: frame.level + 1,
-            ..frame
-        };
         let options = Arc::clone(options);
-        let result = call_arguments(self, name, &options, &arguments, inner.level).and_then(|()| {
-            if definition.body.is_empty() {
+        self.call_body(name, &options, &arguments, &definition.body, out, frame)?;
+        Ok(end)
+    }
+
+    /// Expands `body` as the body of parametric macro `name` called with `arguments`, one
+    /// level below `frame` (rpm's `grabArgs`, body expansion and `freeArgs`).
+    pub(crate) fn call_body(
+        &mut self,
+        name: &str,
+        options: &str,
+        arguments: &[String],
+        body: &str,
+        out: &mut String,
+        frame: Frame,
+    ) -> Result<(), MacroError> {
+        let level = frame.level + 1;
+        let calls = self.calls.len();
+        let result = call_arguments(self, name, options, arguments, level).and_then(|call| {
+            self.calls.push(call);
+            let inner = Frame {
+                level,
+                call: Some(calls),
+                ..frame
+            };
+            if body.is_empty() {
                 Ok(())
             } else {
-                self.expand_into(&definition.body, out, inner)
+                self.expand_into(body, out, inner)
             }
         });
-        self.table.drop_scope(inner.level);
-        result?;
-        Ok(end)
+        self.calls.truncate(calls);
+        self.table.drop_scope(level);
+        result
     }
 
     fn expand_builtin(

@@ -136,21 +136,25 @@ impl Parser<'_, '_> {
         token
     }
 
+    /// A `"..."` string: rpm has no escapes in it; when expanding, a macro inside is skipped
+    /// whole (`"%{?x:"q"}"` is one string).
     fn read_quoted(&mut self) -> Result<String, MacroError> {
         let bytes = self.text.as_bytes();
         let start = self.position + 1;
         let mut end = start;
         while end < bytes.len() && bytes[end] != b'"' {
-            if bytes[end] == b'\\' {
+            if bytes[end] == b'%' && self.context.is_some() {
+                end = skip_macro(bytes, end + 1)
+                    .ok_or_else(|| self.error("unterminated macro in expression"))?;
+            } else {
                 end += 1;
             }
-            end += 1;
         }
         if end >= bytes.len() {
             return Err(self.error("unterminated string in expression"));
         }
         self.position = end + 1;
-        Ok(self.text[start..end].replace("\\\"", "\""))
+        Ok(self.text[start..end].to_owned())
     }
 
     fn next_token(&mut self) -> Result<Token, MacroError> {
@@ -173,20 +177,13 @@ impl Parser<'_, '_> {
                 self.position += 1;
                 return Ok(Token::Value(Value::Version(self.read_quoted()?)));
             }
+            b'%' if self.context.is_none() => {
+                return Err(self.error("parse error in expression"));
+            }
             b'0'..=b'9' | b'%' => {
                 let word = self.read_word()?;
                 if word.contains('%') {
-                    if self.context.is_some() {
-                        return Ok(Token::Macro(word));
-                    }
-                    return Err(
-                        self.error("bare words are no longer supported, please use \"...\"")
-                    );
-                }
-                if word.bytes().any(|b| !b.is_ascii_digit()) {
-                    return Err(
-                        self.error("bare words are no longer supported, please use \"...\"")
-                    );
+                    return Ok(Token::Macro(word));
                 }
                 let value = word
                     .parse::<i64>()
@@ -207,26 +204,18 @@ impl Parser<'_, '_> {
         Err(self.error("syntax error in expression"))
     }
 
-    /// A run of digits, name characters and macro references (`0%{?fedora}`), as one token.
+    /// A run of digits and (when expanding) macro references, as rpm's `rdToken` reads an
+    /// integer token: `0%{?fedora}` is one token, `%{?x}?` stops before the `?`.
     fn read_word(&mut self) -> Result<String, MacroError> {
         let bytes = self.text.as_bytes();
         let start = self.position;
+        let expand = self.context.is_some();
         while self.position < bytes.len() {
             let c = bytes[self.position];
-            if c == b'%' {
-                let (open, close) = match bytes.get(self.position + 1) {
-                    Some(b'{') => (b'{', b'}'),
-                    Some(b'(') => (b'(', b')'),
-                    Some(b'[') => (b'[', b']'),
-                    _ => {
-                        self.position += 1;
-                        continue;
-                    }
-                };
-                let end = match_close(bytes, self.position + 1, open, close)
+            if c == b'%' && expand {
+                self.position = skip_macro(bytes, self.position + 1)
                     .ok_or_else(|| self.error("unterminated macro in expression"))?;
-                self.position = end + 1;
-            } else if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'?' | b'!') {
+            } else if c.is_ascii_digit() {
                 self.position += 1;
             } else {
                 break;
@@ -235,6 +224,8 @@ impl Parser<'_, '_> {
         Ok(self.text[start..self.position].to_owned())
     }
 
+    /// The value of an integer token with macros: rpm expands it and requires an optional `-`
+    /// and digits only (the empty string is 0).
     fn macro_value(&mut self, word: &str, skip: bool) -> Result<Value, MacroError> {
         if skip {
             return Ok(Value::Skipped);
@@ -243,22 +234,19 @@ impl Parser<'_, '_> {
             return Err(self.error("syntax error in expression"));
         };
         let expanded = context.expand_this(word, *frame)?;
-        let inner = expanded.trim();
-        if inner.is_empty() {
-            return Err(self.error("unexpected end of expression"));
-        }
-        let mut sub = Parser {
-            text: inner,
-            position: 0,
-            context: None,
-        };
-        match sub.next_token()? {
-            Token::Value(value) if sub.next_token()? == Token::End => Ok(value),
-            _ => Err(MacroError::Expression {
-                message: "macro expansion returned a bare word, please use \"...\"".to_owned(),
+        let digits = expanded.strip_prefix('-').unwrap_or(&expanded);
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            let message = if expanded.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                "macro expansion returned a bare word, please use \"...\""
+            } else {
+                "macro expansion did not return an integer"
+            };
+            return Err(MacroError::Expression {
+                message: format!("{message} (expanded to {expanded:?})"),
                 expression: self.text.to_owned(),
-            }),
+            });
         }
+        Ok(Value::Integer(atoi(&expanded)))
     }
 
     fn expand_literal(&mut self, text: &str) -> Result<String, MacroError> {
@@ -453,6 +441,53 @@ fn split_epoch(evr: &str) -> (u64, &str) {
     }
 }
 
+/// Offset just past the macro whose text starts at `start` (just after its `%`), as rpm's
+/// `skipMacro`/`findMacroEnd`: `%%`, a bracketed group, or `[?!]*[-]name[*|**|#]`.
+fn skip_macro(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start) {
+        Some(b'%') => Some(start + 1),
+        Some(b'(') => match_close(bytes, start, b'(', b')').map(|end| end + 1),
+        Some(b'{') => match_close(bytes, start, b'{', b'}').map(|end| end + 1),
+        Some(b'[') => match_close(bytes, start, b'[', b']').map(|end| end + 1),
+        _ => {
+            let mut index = start;
+            while matches!(bytes.get(index), Some(b'?' | b'!')) {
+                index += 1;
+            }
+            if bytes.get(index) == Some(&b'-') {
+                index += 1;
+            }
+            while bytes
+                .get(index)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                index += 1;
+            }
+            match (bytes.get(index), bytes.get(index + 1)) {
+                (Some(b'*'), Some(b'*')) => index += 2,
+                (Some(b'*' | b'#'), _) => index += 1,
+                _ => {}
+            }
+            Some(index)
+        }
+    }
+}
+
+/// C's `atoi` on text already checked to be `-?[0-9]*`: the empty string and `-` are 0;
+/// values past `i64` wrap like rpm's `int` does not, so they saturate instead.
+fn atoi(text: &str) -> i64 {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let magnitude = digits.bytes().fold(0i64, |value, digit| {
+        value
+            .saturating_mul(10)
+            .saturating_add(i64::from(digit - b'0'))
+    });
+    if negative { -magnitude } else { magnitude }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,6 +500,7 @@ mod tests {
             depth: 0,
             level: 0,
             escape: false,
+            call: None,
         };
         evaluate_expanding(&mut context, text, frame).map(|v| v.to_string())
     }
@@ -497,6 +533,10 @@ mod tests {
             ("1 ? 0 ? 3 : 4 : 5", "4"),
             ("0 && 1 ? 5 : 6", "6"),
             ("%{two}%{two}", "22"),
+            ("%{?two}?\"a\":\"b\"", "a"),
+            (" %{?nothing} ", "0"),
+            ("%two+1", "3"),
+            ("\"%{?x:\"q\"}\" + \"z\"", "z"),
         ];
         for (expression, expected) in cases {
             assert_eq!(eval(expression).as_deref(), Ok(expected), "{expression}");
@@ -508,6 +548,8 @@ mod tests {
             "  ",
             "%{str} == \"abc\"",
             "\"a\" \"b\"",
+            "\"a\\\"b\"",
+            "%%",
         ] {
             assert!(eval(failing).is_err(), "{failing}");
         }

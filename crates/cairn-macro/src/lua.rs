@@ -49,6 +49,7 @@ macros = setmetatable({}, {
 })
 posix = {
   getenv = os.getenv,
+  uname = function(format) return hooks.uname(format or "%s %n %r %v %m") end,
   access = function(path)
     local file = io.open(path)
     if file then file:close() return 0 end
@@ -86,6 +87,10 @@ impl LuaState {
             })
             .map_err(lua_error)?;
         hooks.raw_set("vercmp", vercmp).map_err(lua_error)?;
+        let uname = lua
+            .create_function(|_, format: String| Ok(uname(&format)))
+            .map_err(lua_error)?;
+        hooks.raw_set("uname", uname).map_err(lua_error)?;
         Ok(Self {
             lua,
             hooks,
@@ -93,6 +98,34 @@ impl LuaState {
             pop,
         })
     }
+}
+
+/// rpm's `posix.uname(format)` (luaposix): `%m` machine, `%n` node name, `%r` release, `%s`
+/// system, `%v` version, `%%` a percent sign; read from /proc as uname(2) reports them.
+fn uname(format: &str) -> String {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("/proc/sys/kernel/{name}"))
+            .map(|text| text.trim_end().to_owned())
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    let mut characters = format.chars();
+    while let Some(c) = characters.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match characters.next() {
+            Some('m') => out.push_str(std::env::consts::ARCH),
+            Some('n') => out.push_str(&read("hostname")),
+            Some('r') => out.push_str(&read("osrelease")),
+            Some('s') => out.push_str(&read("ostype")),
+            Some('v') => out.push_str(&read("version")),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
 }
 
 fn lua_error(error: mlua::Error) -> MacroError {
@@ -110,26 +143,87 @@ fn state(context: &mut MacroContext) -> Result<LuaState, MacroError> {
     }
     let state = LuaState::new()?;
     context.lua = Some(state.clone());
+    context.source_tables.dirty = true;
     Ok(state)
 }
 
-/// Runs the script of `%{lua:...}` and returns what it printed.
+/// Runs the script of `%{lua:...}` and returns what it printed. As rpm's `rpmluaRunScript`,
+/// the chunk starts with `local opt, arg = ...`: the options and operands of the parametric
+/// macro whose body holds it (empty tables elsewhere).
 pub(crate) fn run_macro(
     context: &mut MacroContext,
     script: &str,
     frame: Frame,
 ) -> Result<String, MacroError> {
     let state = state(context)?;
+    if context.source_tables.dirty {
+        sync_source_tables(&state, context).map_err(lua_error)?;
+    }
+    let call = frame
+        .call
+        .and_then(|index| context.calls.get(index))
+        .cloned();
+    let (options, operands) = call_tables(&state.lua, call.as_ref()).map_err(lua_error)?;
     let saved = (context.level, context.depth);
     context.level = frame.level;
     context.depth = frame.depth;
     state.push.call::<()>(()).map_err(lua_error)?;
+    let chunk = format!("local opt, arg = ...;{script}");
     let result = with_hooks(&state, context, |lua| {
-        lua.load(script).set_name("lua macro").exec()
+        lua.load(chunk.as_str())
+            .set_name("lua macro")
+            .call::<()>((options, operands))
     });
     let printed: String = state.pop.call(()).unwrap_or_default();
     (context.level, context.depth) = saved;
     result.map(|()| printed)
+}
+
+/// The `opt` and `arg` tables of a chunk run inside parametric call `call`.
+fn call_tables(lua: &Lua, call: Option<&crate::args::Call>) -> mlua::Result<(Table, Table)> {
+    let options = lua.create_table()?;
+    let operands = lua.create_table()?;
+    if let Some(call) = call {
+        for (letter, value) in &call.options {
+            options.raw_set(letter.to_string(), value.as_deref().unwrap_or(""))?;
+        }
+        for (index, operand) in call.operands.iter().enumerate() {
+            operands.raw_set(index + 1, operand.as_str())?;
+        }
+    }
+    Ok((options, operands))
+}
+
+/// Rebuilds the `sources`, `patches`, `source_nums` and `patch_nums` globals from what the
+/// spec declared so far.
+fn sync_source_tables(state: &LuaState, context: &mut MacroContext) -> mlua::Result<()> {
+    let globals = state.lua.globals();
+    globals.raw_set(
+        "sources",
+        state
+            .lua
+            .create_sequence_from(context.source_tables.sources.iter().map(String::as_str))?,
+    )?;
+    globals.raw_set(
+        "patches",
+        state
+            .lua
+            .create_sequence_from(context.source_tables.patches.iter().map(String::as_str))?,
+    )?;
+    globals.raw_set(
+        "source_nums",
+        state
+            .lua
+            .create_sequence_from(context.source_tables.source_numbers.iter().copied())?,
+    )?;
+    globals.raw_set(
+        "patch_nums",
+        state
+            .lua
+            .create_sequence_from(context.source_tables.patch_numbers.iter().copied())?,
+    )?;
+    context.source_tables.dirty = false;
+    Ok(())
 }
 
 /// Calls a function of Lua's `string` library on whitespace-separated arguments (for the
@@ -271,17 +365,16 @@ impl MacroContext {
         let Some(definition) = self.table.get(name).cloned() else {
             return Err(MacroError::NoSuchMacro(name.to_owned()));
         };
-        let level = self.level + 1;
         let options = definition.options.clone().unwrap_or_default();
         let frame = Frame {
             depth: self.depth,
-            level,
+            level: self.level,
             escape: false,
+            call: None,
         };
-        let result = crate::args::call_arguments(self, name, &options, arguments, level)
-            .and_then(|()| self.expand_this(&definition.body, frame));
-        self.table.drop_scope(level);
-        result
+        let mut out = String::new();
+        self.call_body(name, &options, arguments, &definition.body, &mut out, frame)?;
+        Ok(out)
     }
 }
 

@@ -8,9 +8,9 @@
 //! `%{load:}`, `%bcond`), and nothing in `%changelog`: the other lines cannot change a
 //! package, a dependency or a Source. `%generate_buildrequires` is not run.
 //!
-//! A main-package `BuildArch:` makes rpm parse the spec again with `_target_cpu` set to that
-//! architecture, and the query reports the packages of that pass; cairn does the same for
-//! the first architecture compatible with the target.
+//! A main-package `BuildArch:` makes rpm stop right there and parse the spec again with
+//! `_target_cpu` set to that architecture, and the query reports the packages of that pass;
+//! cairn does the same for the first architecture compatible with the target.
 
 mod model;
 mod preamble;
@@ -84,7 +84,14 @@ pub fn evaluate_text(
         context.push("_sourcedir", source_dir, level::CMDLINE);
     }
     context.push("_specfile", &path.to_string_lossy(), level::SPEC);
-    let first = sections::parse(path, text, context, &options.target_cpu, &options.target_os)?;
+    let first = sections::parse(
+        path,
+        text,
+        context,
+        &options.target_cpu,
+        &options.target_os,
+        false,
+    )?;
     let build_archs = first.source.build_arch.clone();
     if build_archs.is_empty() {
         return Ok(first);
@@ -102,10 +109,10 @@ pub fn evaluate_text(
         });
     };
     context.push("_target_cpu", arch, level::DEFAULT + 4);
-    let second = sections::parse(path, text, context, arch, &options.target_os);
+    let second = sections::parse(path, text, context, arch, &options.target_os, true);
     context.undefine("_target_cpu");
-    // rpm builds the source header from the last pass too (its macros already hold the first
-    // pass's definitions, so e.g. a `%global` that used `%{version}` before `Version:` differs).
+    // The query reports the second pass; its macros still hold what the first pass defined
+    // up to the BuildArch line, as rpm's do.
     let mut second = second?;
     second.source.build_arch = build_archs;
     Ok(second)

@@ -55,8 +55,7 @@ pub struct SourceFile {
     pub number: u32,
     /// The value as expanded (a URL or a file name).
     pub location: String,
-    /// The local file name: after a `#/` fragment if there is one, else after the last `/`
-    /// (what spectool and rpmbuild use).
+    /// The local file name rpmbuild looks for in `%{_sourcedir}` (see [`source_file_name`]).
     pub file_name: String,
 }
 
@@ -195,10 +194,16 @@ impl fmt::Display for Dependency {
     }
 }
 
-/// The local file name of a Source or Patch value (rpm's `addSource`).
+/// The local file name of a Source or Patch value, as rpm 4.18's `addSource` takes it: the text
+/// after the last `/` (so `url#/name` gives `name`), and after the last `=` in that text
+/// (`https://host/get?file=name.tar.gz` gives `name.tar.gz`); the whole value without a `/`.
 pub fn source_file_name(location: &str) -> String {
-    if let Some(at) = location.rfind("#/") {
-        return location[at + 2..].to_owned();
+    match location.rfind('/') {
+        Some(slash) => {
+            let tail = &location[slash..];
+            let start = tail.rfind('=').unwrap_or(0);
+            tail[start + 1..].to_owned()
+        }
+        None => location.to_owned(),
     }
-    location.rsplit('/').next().unwrap_or(location).to_owned()
 }

@@ -118,17 +118,33 @@ pub(crate) fn parse_tag_line(line: &str) -> Option<TagLine<'_>> {
         .iter()
         .find(|(token, ..)| token.eq_ignore_ascii_case(word))
         .copied()?;
+    if matches!(tag, Tag::Source | Tag::Patch) {
+        // rpm's addSource: the number runs from the end of the word to the first `:`, blank
+        // or tab (so `Patch 0:` has none and is numbered automatically), and the value is
+        // whatever follows the first `:` of the line.
+        let rest = &line[word_end..];
+        let number_text = rest.split([':', ' ', '\t']).next().unwrap_or("");
+        let number = if number_text.is_empty() {
+            None
+        } else {
+            Some(number_text.parse().ok()?)
+        };
+        let colon = line.find(':')?;
+        return Some(TagLine {
+            tag,
+            macro_name: None,
+            number,
+            qualifier: None,
+            value: line[colon + 1..].trim_matches(|c: char| c.is_ascii_whitespace()),
+        });
+    }
     let mut index = word_end;
-    let mut number = None;
-    if matches!(tag, Tag::Source | Tag::Patch | Tag::NoSource) {
-        let digits = bytes[index..]
+    let number = None;
+    if tag == Tag::NoSource {
+        index += bytes[index..]
             .iter()
             .take_while(|c| c.is_ascii_digit())
             .count();
-        if digits > 0 {
-            number = line[index..index + digits].parse().ok();
-            index += digits;
-        }
     }
     let mut qualifier = None;
     if bytes.get(index) == Some(&b'(') {
@@ -274,6 +290,12 @@ mod tests {
         let texts: Vec<String> = dependencies.iter().map(ToString::to_string).collect();
         assert_eq!(texts, ["a", "b >= 2", "c"]);
         assert_eq!(parse_tag_line("Source12 : x").unwrap().number, Some(12));
+        assert_eq!(parse_tag_line("Patch 0:\tp.patch").unwrap().number, None);
+        assert_eq!(
+            parse_tag_line("Patch 0:\tp.patch").unwrap().value,
+            "p.patch"
+        );
+        assert!(parse_tag_line("Sourcex: a").is_none());
         assert!(parse_tag_line("Foo: bar").is_none());
         let rich = parse_dependencies("(a or (b and c)) d", &[]).unwrap();
         assert_eq!(rich[0].name, "(a or (b and c))");

@@ -248,7 +248,11 @@ impl Reader {
                 let expand = self.reading()
                     && match expansion {
                         Expansion::Full => true,
-                        Expansion::DefinitionsOnly => may_define(&raw) || directive(&raw).is_some(),
+                        Expansion::DefinitionsOnly => {
+                            may_define(&raw)
+                                || directive(&raw).is_some()
+                                || holds_section_header(&raw)
+                        }
                         Expansion::None => directive(&raw).is_some(),
                     };
                 let expanded = expand && raw.contains('%');
@@ -404,6 +408,17 @@ impl Reader {
             _ => false,
         })
     }
+}
+
+/// Whether a group of lines joined by an open `%{` holds a section header after its first line
+/// (`%{?with_server:` then `%package server`): its expansion decides whether the section
+/// exists, so it is expanded even in a body.
+fn holds_section_header(raw: &str) -> bool {
+    raw.trim_end_matches('\n').contains('\n')
+        && raw
+            .lines()
+            .skip(1)
+            .any(|line| super::sections::part_of(line.trim_start()).is_some())
 }
 
 /// Whether expanding a body line could define or undefine a macro.

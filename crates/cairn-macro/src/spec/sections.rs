@@ -12,7 +12,7 @@ use crate::table::level;
 
 /// Section kinds (rpm's `partList`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(crate) enum Part {
     Package,
     Script,
     Scriptlet(&'static str),
@@ -67,7 +67,7 @@ const PARTS: &[(&str, Part)] = &[
 
 /// rpm's `isPart`: the line starts with a section word (any case) followed by a blank or
 /// the end.
-fn part_of(line: &str) -> Option<Part> {
+pub(crate) fn part_of(line: &str) -> Option<Part> {
     if !line.starts_with('%') {
         return None;
     }
@@ -91,8 +91,12 @@ enum Section {
 struct Parser<'a> {
     path: &'a Path,
     spec: Spec,
-    last_source: Option<u32>,
-    last_patch: Option<u32>,
+    next_source: u32,
+    next_patch: u32,
+    /// This is the pass for a BuildArch (rpm's `spec->recursing`).
+    recursing: bool,
+    /// The main package declared BuildArch in the first pass: stop there.
+    stop_for_build_arch: bool,
 }
 
 pub(crate) fn parse(
@@ -101,13 +105,17 @@ pub(crate) fn parse(
     context: &mut MacroContext,
     target_cpu: &str,
     target_os: &str,
+    recursing: bool,
 ) -> Result<Spec, SpecError> {
+    context.clear_source_paths();
     let mut reader = Reader::new(path, text.to_owned(), target_cpu, target_os);
     let mut parser = Parser {
         path,
         spec: Spec::default(),
-        last_source: None,
-        last_patch: None,
+        next_source: 0,
+        next_patch: 0,
+        recursing,
+        stop_for_build_arch: false,
     };
     parser.spec.packages.push(Package {
         arch: target_cpu.to_owned(),
@@ -143,11 +151,17 @@ pub(crate) fn parse(
         }
         let Some(part) = part_of(&line.text) else {
             match section {
-                Section::Preamble(package) => parser.preamble_line(context, package, &line)?,
+                Section::Preamble(package) => {
+                    parser.preamble_line(context, package, &line)?;
+                    if parser.stop_for_build_arch {
+                        return Ok(parser.spec);
+                    }
+                }
                 Section::SourceList | Section::PatchList => {
                     let value = line.text.trim();
                     if !value.is_empty() && !value.starts_with('#') {
-                        parser.add_source(context, section == Section::PatchList, None, value);
+                        let patch = section == Section::PatchList;
+                        parser.add_source(context, patch, None, value, line.number)?;
                     }
                 }
                 Section::Changelog | Section::Body => {}
@@ -157,7 +171,16 @@ pub(crate) fn parse(
         let header = if line.expanded || !line.text.contains('%') {
             line.text.clone()
         } else {
-            expand_line(context, &line, parser.path)?
+            // rpm expands the whole line and reads on from the expansion: only its first line
+            // is the header (`%description %{_description}` with a multi-line description).
+            let expanded = expand_line(context, &line, parser.path)?;
+            let mut lines = expanded.split('\n');
+            let first = lines.next().unwrap_or_default().to_owned();
+            let rest: Vec<String> = lines.map(str::to_owned).collect();
+            if !rest.is_empty() {
+                reader.push_expanded(rest, line.number);
+            }
+            first
         };
         section = parser.start_section(part, &header, line.number)?;
     }
@@ -389,14 +412,25 @@ impl Parser<'_> {
         patch: bool,
         number: Option<u32>,
         value: &str,
-    ) {
-        let last = if patch {
-            &mut self.last_patch
+        line: usize,
+    ) -> Result<(), SpecError> {
+        // rpm numbers an unnumbered Source/Patch one past the highest number so far.
+        let next = if patch {
+            &mut self.next_patch
         } else {
-            &mut self.last_source
+            &mut self.next_source
         };
-        let number = number.unwrap_or_else(|| last.map_or(0, |n| n + 1));
-        *last = Some(number);
+        let number = number.unwrap_or(*next);
+        *next = (*next).max(number.saturating_add(1));
+        let existing = if patch {
+            &self.spec.source.patches
+        } else {
+            &self.spec.source.sources
+        };
+        if existing.iter().any(|entry| entry.number == number) {
+            let kind = if patch { "patch" } else { "source" };
+            return Err(self.error(line, format!("{kind} {number} defined multiple times")));
+        }
         let file_name = source_file_name(value);
         let source_dir = context.expand("%{_sourcedir}").unwrap_or_default();
         let macro_name = if patch {
@@ -404,11 +438,9 @@ impl Parser<'_> {
         } else {
             format!("SOURCE{number}")
         };
-        context.push(
-            &macro_name,
-            &format!("{source_dir}/{file_name}"),
-            level::SPEC,
-        );
+        let path = format!("{source_dir}/{file_name}");
+        context.push(&macro_name, &path, level::SPEC);
+        context.add_source_path(patch, number, &path);
         let entry = SourceFile {
             number,
             location: value.to_owned(),
@@ -419,6 +451,7 @@ impl Parser<'_> {
         } else {
             self.spec.source.sources.push(entry);
         }
+        Ok(())
     }
 
     fn preamble_line(
@@ -465,7 +498,7 @@ impl Parser<'_> {
                 self.spec.packages[package].epoch = Some(epoch);
             }
             Tag::Source | Tag::Patch => {
-                self.add_source(context, tag.tag == Tag::Patch, tag.number, value);
+                self.add_source(context, tag.tag == Tag::Patch, tag.number, value, number)?;
             }
             Tag::ExcludeArch | Tag::ExclusiveArch | Tag::ExcludeOs | Tag::ExclusiveOs => {
                 let words = value
@@ -481,17 +514,13 @@ impl Parser<'_> {
                 list.extend(words.map(str::to_owned));
             }
             Tag::BuildArch => {
-                let archs: Vec<String> = value
-                    .split(|c: char| c.is_whitespace() || c == ',')
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+                let archs: Vec<String> =
+                    value.split_ascii_whitespace().map(str::to_owned).collect();
                 if package == 0 {
-                    if self.spec.packages[0].arch != "noarch"
-                        || !archs.iter().all(|a| a == "noarch")
-                    {
-                        self.spec.source.build_arch = archs;
-                    }
+                    self.spec.source.build_arch = archs;
+                    // rpm's parsePreamble: the first pass ends right after the main package's
+                    // BuildArch, and the spec is parsed again for that architecture.
+                    self.stop_for_build_arch = !self.recursing;
                 } else if let Some(arch) = archs.first() {
                     self.spec.packages[package].arch = arch.clone();
                 }
