@@ -240,7 +240,7 @@ fn run_query(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
                         package
                             .dependencies(kind)
                             .iter()
-                            .any(|dependency| dependency.name.contains(cap))
+                            .any(|dependency| names_capability(&dependency.name, cap))
                     })
             })
         })
@@ -270,6 +270,16 @@ fn run_query(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
         }
     }
     Ok(Status::Success)
+}
+
+/// Whether a dependency entry names `capability`: the whole name, or one of the operands of a
+/// rich dependency such as `(a or b)`.
+fn names_capability(name: &str, capability: &str) -> bool {
+    name == capability
+        || (name.starts_with('(')
+            && name
+                .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                .any(|token| token == capability))
 }
 
 fn print_details(package: &Package) {
