@@ -245,3 +245,35 @@ fn repositories_load_over_http() {
     let error = load(&HttpTransport::new(&missing), &options).unwrap_err();
     assert!(matches!(error, LoadError::Fetch(_)), "{error}");
 }
+
+#[test]
+fn gzip_metadata_for_old_clients_reads_the_same() {
+    if !common::have(&["rpmbuild"]) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let (root, rpms) = fixture(work.path());
+    for rpm in &rpms {
+        add(&root, rpm);
+    }
+    index(&root, &IndexOptions::default()).unwrap();
+    let zstd = full(&root);
+    let gzip = IndexOptions {
+        compression: cairn_repo::Compression::Gzip,
+        ..IndexOptions::default()
+    };
+    index(&root, &gzip).unwrap();
+    let names: Vec<String> = std::fs::read_dir(root.join("repodata"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names
+            .iter()
+            .filter(|name| name.ends_with(".xml.gz"))
+            .count(),
+        3,
+        "{names:?}"
+    );
+    assert_eq!(full(&root), zstd);
+}
