@@ -17,6 +17,9 @@
 //! - [`SourcesFile`]: the `sources` file, both line forms, read and written back unchanged.
 //! - [`uri`]: the `$pkg`/`$filename`/`$hashtype`/`$hash` templates, escaped as azldev does.
 //! - [`local_identity`]: the source identity of a `local` spec component.
+//! - [`component_source`] / [`package_source`]: what the project configuration says a
+//!   component's (or any dist-git package's) sources are: a [`SourceRequest`] plus the spec file
+//!   name, or a local spec.
 //!
 //! Offline ([`Network::Offline`]) neither cache opens a connection or starts `git fetch`; a
 //! missing item is an error that names it (component, URL, file).
@@ -46,6 +49,7 @@ mod dist_git;
 mod hash;
 mod local;
 mod lookaside;
+mod project;
 mod sources_file;
 mod transport;
 pub mod uri;
@@ -59,6 +63,10 @@ pub use dist_git::{
 pub use hash::{HashType, Hasher};
 pub use local::{LocalIdentityError, local_identity};
 pub use lookaside::{LookasideCache, LookasideError, LookasideFile};
+pub use project::{
+    ComponentSource, LocalSource, SourceConfigError, UpstreamSource, component_source,
+    package_source,
+};
 pub use sources_file::{EntryStyle, SourcesEntry, SourcesFile, SourcesFileError};
 pub use transport::{DefaultTransport, Transport, TransportError};
 
@@ -72,9 +80,12 @@ pub enum Network {
     Offline,
 }
 
-/// cairn's cache directory: `$XDG_CACHE_HOME/cairn`, else `$HOME/.cache/cairn`, else
-/// `.cache/cairn` under the current directory.
+/// cairn's cache directory: `$CAIRN_CACHE_DIR`, else `$XDG_CACHE_HOME/cairn`, else
+/// `$HOME/.cache/cairn`, else `.cache/cairn` under the current directory.
 pub fn cache_home() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CAIRN_CACHE_DIR").filter(|value| !value.is_empty()) {
+        return PathBuf::from(dir);
+    }
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|value| !value.is_empty())
         .map(PathBuf::from)

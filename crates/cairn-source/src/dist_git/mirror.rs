@@ -1,5 +1,6 @@
 //! Reading a bare dist-git mirror in-process with `gix`: refs, commits, trees, first-parent history.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -8,6 +9,7 @@ use gix::ObjectId;
 use gix::objs::tree::EntryKind;
 
 use super::error::ReadError;
+use super::objects::Objects;
 
 /// A git object id (SHA-1), shown as 40 lower-case hex digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,10 +172,18 @@ impl SourceTree {
     }
 }
 
-/// An open bare mirror. Cheap to open; not shared between threads (open one per thread).
+/// An open bare mirror. Cheap to open (no configuration is read); not shared between threads
+/// (open one per thread).
+///
+/// Objects are read straight from the object database with gix-odb and refs from the `refs/`
+/// files and `packed-refs`, which is what makes a warm read cost microseconds: `gix::open`
+/// parses configuration and sets up machinery a read-only mirror does not need. Replace refs
+/// (`refs/replace/<id>`) are applied to every object read, as git does unless told otherwise.
 pub struct Mirror {
     path: PathBuf,
-    repo: gix::Repository,
+    objects: Objects,
+    packed_refs: Option<String>,
+    replacements: HashMap<ObjectId, ObjectId>,
 }
 
 impl fmt::Debug for Mirror {
@@ -185,20 +195,34 @@ impl fmt::Debug for Mirror {
     }
 }
 
+/// How many replace refs git follows for one object before it gives up (`MAXREPLACEDEPTH`).
+const MAX_REPLACE_DEPTH: usize = 5;
+
 impl Mirror {
-    /// Opens the bare repository at `path`, ignoring user and system git configuration so that
-    /// reads do not depend on the machine. Replace refs (`refs/replace/*`) are honoured, as git does.
+    /// Opens the bare repository at `path`.
     pub fn open(path: &Path) -> Result<Self, ReadError> {
-        let repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|error| {
-            ReadError::Open {
-                path: path.to_owned(),
-                message: error.to_string(),
-            }
-        })?;
-        Ok(Self {
+        let open_error = |message: String| ReadError::Open {
             path: path.to_owned(),
-            repo,
-        })
+            message,
+        };
+        if !path.join("HEAD").is_file() {
+            return Err(open_error("not a bare git repository (no HEAD)".into()));
+        }
+        let objects =
+            Objects::open(&path.join("objects")).map_err(|error| open_error(error.to_string()))?;
+        let packed_refs = match std::fs::read_to_string(path.join("packed-refs")) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => return Err(open_error(format!("packed-refs: {error}"))),
+        };
+        let mut mirror = Self {
+            path: path.to_owned(),
+            objects,
+            packed_refs,
+            replacements: HashMap::new(),
+        };
+        mirror.replacements = mirror.read_replacements()?;
+        Ok(mirror)
     }
 
     /// Where the mirror lives.
@@ -213,20 +237,95 @@ impl Mirror {
         }
     }
 
+    fn packed(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.packed_refs
+            .as_deref()
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with('^'))
+            .filter_map(|line| line.split_once(' '))
+            .map(|(id, name)| (name, id))
+    }
+
+    /// The id a ref names: the loose file first (following one symbolic level), then `packed-refs`.
+    fn read_ref(&self, name: &str) -> Result<Option<ObjectId>, ReadError> {
+        let parse = |text: &str| {
+            ObjectId::from_hex(text.trim().as_bytes()).map_err(|error| self.error(name, error))
+        };
+        match std::fs::read_to_string(self.path.join(name)) {
+            Ok(text) => {
+                if let Some(target) = text.trim().strip_prefix("ref: ") {
+                    return if target == name {
+                        Ok(None)
+                    } else {
+                        self.read_ref(target)
+                    };
+                }
+                return parse(&text).map(Some);
+            }
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+                ) => {}
+            Err(error) => return Err(self.error(name, error)),
+        }
+        self.packed()
+            .find(|(packed, _)| *packed == name)
+            .map(|(_, id)| parse(id))
+            .transpose()
+    }
+
+    fn read_replacements(&self) -> Result<HashMap<ObjectId, ObjectId>, ReadError> {
+        let mut names: Vec<String> = self
+            .packed()
+            .filter_map(|(name, _)| name.strip_prefix("refs/replace/"))
+            .map(str::to_owned)
+            .collect();
+        match std::fs::read_dir(self.path.join("refs/replace")) {
+            Ok(entries) => {
+                names.extend(entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()))
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(self.error("refs/replace", error)),
+        }
+        let mut replacements = HashMap::new();
+        for name in names {
+            let Ok(original) = ObjectId::from_hex(name.as_bytes()) else {
+                continue;
+            };
+            if let Some(replacement) = self.read_ref(&format!("refs/replace/{name}"))? {
+                replacements.insert(original, replacement);
+            }
+        }
+        Ok(replacements)
+    }
+
+    /// The object actually stored for `id` once replace refs are applied.
+    fn replaced(&self, mut id: ObjectId) -> ObjectId {
+        for _ in 0..MAX_REPLACE_DEPTH {
+            match self.replacements.get(&id) {
+                Some(replacement) => id = *replacement,
+                None => break,
+            }
+        }
+        id
+    }
+
+    fn find<'buffer>(
+        &self,
+        id: ObjectId,
+        buffer: &'buffer mut Vec<u8>,
+    ) -> Result<Option<gix::objs::Data<'buffer>>, ReadError> {
+        let stored = self.replaced(id);
+        self.objects
+            .find(&stored, buffer)
+            .map_err(|error| self.error(id, error))
+    }
+
     /// The tip of `refs/heads/<branch>`, if the branch exists.
     pub fn branch_tip(&self, branch: &str) -> Result<Option<GitId>, ReadError> {
-        let name = format!("refs/heads/{branch}");
-        let reference = self
-            .repo
-            .try_find_reference(name.as_str())
-            .map_err(|error| self.error(&name, error))?;
-        let Some(mut reference) = reference else {
-            return Ok(None);
-        };
-        let id = reference
-            .peel_to_id()
-            .map_err(|error| self.error(&name, error))?;
-        Ok(Some(GitId(id.detach())))
+        Ok(self.read_ref(&format!("refs/heads/{branch}"))?.map(GitId))
     }
 
     /// The full id of the commit `pin` (7-40 hex digits) names, if the mirror has it.
@@ -239,59 +338,108 @@ impl Mirror {
             let id: GitId = pin
                 .parse()
                 .map_err(|error: String| self.error(&pin, error))?;
-            return Ok(self.is_commit(id).then_some(id));
+            return Ok(self.is_commit(id.0)?.then_some(id));
         }
         let prefix = gix::hash::Prefix::from_hex(&pin).map_err(|error| self.error(&pin, error))?;
-        let mut found = match self.repo.objects.lookup_prefix(prefix, None) {
-            Ok(Some(Ok(id))) => vec![GitId(id)],
-            Ok(Some(Err(()))) => return Err(self.error(&pin, "the abbreviation is ambiguous")),
-            Ok(None) => Vec::new(),
-            Err(error) => return Err(self.error(&pin, error)),
-        };
+        let mut found = self
+            .objects
+            .with_prefix(prefix)
+            .map_err(|error| self.error(&pin, error))?;
         found.extend(
-            self.replaced_ids()?
-                .into_iter()
+            self.replacements
+                .keys()
                 .filter(|id| id.to_string().starts_with(&pin)),
         );
         found.sort();
         found.dedup();
         match found.as_slice() {
             [] => Ok(None),
-            [id] => Ok(self.is_commit(*id).then_some(*id)),
+            [id] => Ok(self.is_commit(*id)?.then_some(GitId(*id))),
             _ => Err(self.error(&pin, "the abbreviation is ambiguous")),
         }
     }
 
-    fn replaced_ids(&self) -> Result<Vec<GitId>, ReadError> {
-        let references = self
-            .repo
-            .references()
-            .map_err(|error| self.error("refs/replace/", error))?;
-        let iter = references
-            .prefixed("refs/replace/")
-            .map_err(|error| self.error("refs/replace/", error))?;
-        Ok(iter
-            .filter_map(Result::ok)
-            .filter_map(|reference| {
-                let name = reference.name().as_bstr().to_string();
-                name.strip_prefix("refs/replace/")
-                    .and_then(|hex| hex.parse().ok())
+    fn is_commit(&self, id: ObjectId) -> Result<bool, ReadError> {
+        let mut buffer = Vec::new();
+        Ok(self
+            .find(id, &mut buffer)?
+            .is_some_and(|data| data.kind == gix::objs::Kind::Commit))
+    }
+
+    fn commit<'buffer>(
+        &self,
+        id: GitId,
+        buffer: &'buffer mut Vec<u8>,
+    ) -> Result<gix::objs::CommitRef<'buffer>, ReadError> {
+        let missing = |message: String| ReadError::MissingCommit {
+            path: self.path.clone(),
+            commit: id.to_string(),
+            message,
+        };
+        let data = self
+            .find(id.0, buffer)?
+            .ok_or_else(|| missing("no such object".into()))?;
+        if data.kind != gix::objs::Kind::Commit {
+            return Err(missing(format!("it is a {}, not a commit", data.kind)));
+        }
+        gix::objs::CommitRef::from_bytes(data.data, gix::hash::Kind::Sha1)
+            .map_err(|error| self.error(id, error))
+    }
+
+    fn tree_entries(
+        &self,
+        commit: GitId,
+        tree: ObjectId,
+    ) -> Result<Vec<(EntryKind, String, ObjectId)>, ReadError> {
+        let mut buffer = Vec::new();
+        let data = self
+            .find(tree, &mut buffer)?
+            .ok_or_else(|| self.error(commit, format!("tree {tree} is missing")))?;
+        if data.kind != gix::objs::Kind::Tree {
+            return Err(self.error(commit, format!("{tree} is a {}, not a tree", data.kind)));
+        }
+        let decoded = gix::objs::TreeRef::from_bytes(data.data, gix::hash::Kind::Sha1)
+            .map_err(|error| self.error(commit, error))?;
+        Ok(decoded
+            .entries
+            .iter()
+            .map(|entry| {
+                (
+                    entry.mode.kind(),
+                    entry.filename.to_string(),
+                    entry.oid.to_owned(),
+                )
             })
             .collect())
     }
 
-    fn is_commit(&self, id: GitId) -> bool {
-        self.repo.find_commit(id.0).is_ok()
-    }
-
-    fn commit(&self, id: GitId) -> Result<gix::Commit<'_>, ReadError> {
-        self.repo
-            .find_commit(id.0)
-            .map_err(|error| ReadError::MissingCommit {
-                path: self.path.clone(),
-                commit: id.to_string(),
-                message: error.to_string(),
-            })
+    /// The tree entry at `path` (`/`-separated) under `tree`.
+    fn lookup(
+        &self,
+        commit: GitId,
+        tree: ObjectId,
+        path: &str,
+    ) -> Result<Option<(EntryKind, ObjectId)>, ReadError> {
+        let mut current = tree;
+        let mut components = path
+            .split('/')
+            .filter(|component| !component.is_empty())
+            .peekable();
+        while let Some(component) = components.next() {
+            let entries = self.tree_entries(commit, current)?;
+            let Some((kind, _, id)) = entries.into_iter().find(|(_, name, _)| name == component)
+            else {
+                return Ok(None);
+            };
+            if components.peek().is_none() {
+                return Ok(Some((kind, id)));
+            }
+            if kind != EntryKind::Tree {
+                return Ok(None);
+            }
+            current = id;
+        }
+        Ok(None)
     }
 
     /// The first commit on the first-parent chain from `tip` whose committer time is at or before
@@ -303,19 +451,20 @@ impl Mirror {
         snapshot: jiff::Timestamp,
     ) -> Result<Option<GitId>, ReadError> {
         let limit = snapshot.as_second();
+        let mut buffer = Vec::new();
         let mut next = Some(tip);
         while let Some(id) = next {
-            let commit = self.commit(id)?;
-            let decoded = commit.decode().map_err(|error| self.error(id, error))?;
-            let time = decoded
-                .committer()
-                .map_err(|error| self.error(id, error))?
+            let commit = self.commit(id, &mut buffer)?;
+            let committer = commit.committer().map_err(|error| self.error(id, error))?;
+            if committer
                 .time()
-                .map_err(|error| self.error(id, error))?;
-            if time.seconds <= limit {
+                .map_err(|error| self.error(id, error))?
+                .seconds
+                <= limit
+            {
                 return Ok(Some(id));
             }
-            next = decoded.parents().next().map(GitId);
+            next = commit.parents().next().map(GitId);
         }
         Ok(None)
     }
@@ -331,8 +480,8 @@ impl Mirror {
     }
 
     fn history_commit(&self, id: GitId, paths: &[&str]) -> Result<HistoryCommit, ReadError> {
-        let commit = self.commit(id)?;
-        let decoded = commit.decode().map_err(|error| self.error(id, error))?;
+        let mut buffer = Vec::new();
+        let commit = self.commit(id, &mut buffer)?;
         let signature = |actor: gix::actor::SignatureRef<'_>| -> Result<Signature, ReadError> {
             let time = actor.time().map_err(|error| self.error(id, error))?;
             Ok(Signature {
@@ -342,21 +491,17 @@ impl Mirror {
                 offset_seconds: time.offset,
             })
         };
-        let author = signature(decoded.author().map_err(|error| self.error(id, error))?)?;
-        let committer = signature(decoded.committer().map_err(|error| self.error(id, error))?)?;
-        let message = String::from_utf8_lossy(decoded.message).into_owned();
-        let parents = decoded.parents().map(GitId).collect();
-        let tree = commit.tree().map_err(|error| self.error(id, error))?;
+        let author = signature(commit.author().map_err(|error| self.error(id, error))?)?;
+        let committer = signature(commit.committer().map_err(|error| self.error(id, error))?)?;
+        let message = String::from_utf8_lossy(commit.message).into_owned();
+        let parents = commit.parents().map(GitId).collect();
+        let tree = commit.tree();
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
-            let entry = tree
-                .lookup_entry_by_path(path)
-                .map_err(|error| self.error(id, error))?;
-            files.push(
-                entry
-                    .filter(|entry| entry.mode().is_blob())
-                    .map(|entry| GitId(entry.object_id())),
-            );
+            files.push(match self.lookup(id, tree, path)? {
+                Some((EntryKind::Blob | EntryKind::BlobExecutable, blob)) => Some(GitId(blob)),
+                _ => None,
+            });
         }
         Ok(HistoryCommit {
             id,
@@ -370,40 +515,32 @@ impl Mirror {
 
     /// The bytes of blob `id`.
     pub fn read_blob(&self, id: GitId) -> Result<Vec<u8>, ReadError> {
-        let blob = self
-            .repo
-            .find_blob(id.0)
-            .map_err(|error| self.error(id, error))?;
-        Ok(blob.data.clone())
+        let mut buffer = Vec::new();
+        match self.find(id.0, &mut buffer)? {
+            Some(data) if data.kind == gix::objs::Kind::Blob => Ok(data.data.to_vec()),
+            Some(data) => Err(self.error(id, format!("it is a {}, not a blob", data.kind))),
+            None => Err(self.error(id, "the blob is missing")),
+        }
     }
 
     /// The contents of the regular file (or symlink target) at `path` in `commit`, if present.
     pub fn read_file(&self, commit: GitId, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        let tree = self
-            .commit(commit)?
-            .tree()
-            .map_err(|error| self.error(commit, error))?;
-        let Some(entry) = tree
-            .lookup_entry_by_path(path)
-            .map_err(|error| self.error(commit, error))?
-        else {
-            return Ok(None);
-        };
-        if !(entry.mode().is_blob() || entry.mode().is_link()) {
-            return Ok(None);
+        let mut buffer = Vec::new();
+        let tree = self.commit(commit, &mut buffer)?.tree();
+        match self.lookup(commit, tree, path)? {
+            Some((EntryKind::Blob | EntryKind::BlobExecutable | EntryKind::Link, blob)) => {
+                self.read_blob(GitId(blob)).map(Some)
+            }
+            _ => Ok(None),
         }
-        self.read_blob(GitId(entry.object_id())).map(Some)
     }
 
     /// Every file of `commit`'s tree, in memory.
     pub fn read_tree(&self, commit: GitId) -> Result<SourceTree, ReadError> {
-        let tree_id = self
-            .commit(commit)?
-            .tree_id()
-            .map_err(|error| self.error(commit, error))?
-            .detach();
+        let mut buffer = Vec::new();
+        let tree = self.commit(commit, &mut buffer)?.tree();
         let mut files = Vec::new();
-        self.collect_tree(commit, tree_id, "", &mut files)?;
+        self.collect_tree(commit, tree, "", &mut files)?;
         files.sort_by(|left, right| left.path.cmp(&right.path));
         Ok(SourceTree { files })
     }
@@ -411,27 +548,11 @@ impl Mirror {
     fn collect_tree(
         &self,
         commit: GitId,
-        tree_id: ObjectId,
+        tree: ObjectId,
         prefix: &str,
         out: &mut Vec<TreeFile>,
     ) -> Result<(), ReadError> {
-        let tree = self
-            .repo
-            .find_tree(tree_id)
-            .map_err(|error| self.error(commit, error))?;
-        let decoded = tree.decode().map_err(|error| self.error(commit, error))?;
-        let entries: Vec<(EntryKind, String, ObjectId)> = decoded
-            .entries
-            .iter()
-            .map(|entry| {
-                (
-                    entry.mode.kind(),
-                    entry.filename.to_string(),
-                    entry.oid.to_owned(),
-                )
-            })
-            .collect();
-        for (kind, name, id) in entries {
+        for (kind, name, id) in self.tree_entries(commit, tree)? {
             if name.is_empty()
                 || name == "."
                 || name == ".."

@@ -485,3 +485,48 @@ fn git_ids_parse_only_full_hex() {
             .is_err()
     );
 }
+
+#[test]
+fn incremental_fetches_keep_packs_and_stay_compact() {
+    let upstream = Upstream::new("f43");
+    upstream.commit(&[("i.spec", "0\n")], "2025-01-01T00:00:00Z", "0");
+    upstream.push("f43");
+    let (_root, cache) = cache();
+    let url = upstream.url();
+    let mut last = String::new();
+    for round in 1..=20 {
+        last = upstream.commit(
+            &[("i.spec", &format!("{round}\n"))],
+            "2025-01-02T00:00:00Z",
+            "next",
+        );
+        upstream.push("f43");
+        let resolved = cache
+            .resolve(&request("i", &url, None, None), Refresh::IfNeeded)
+            .unwrap();
+        assert_eq!(resolved.commit.to_string(), last, "round {round}");
+    }
+    let objects = cache.mirror_path(&url).join("objects");
+    let packs = std::fs::read_dir(objects.join("pack"))
+        .unwrap()
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|ext| ext == "pack")
+        })
+        .count();
+    assert!((1..=16).contains(&packs), "{packs} packs after 21 fetches");
+    let loose = std::fs::read_dir(&objects)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().len() == 2)
+        .count();
+    assert_eq!(loose, 0, "fetched objects were unpacked into loose files");
+    let mirror = cache.open(&url).unwrap();
+    let tip = mirror.branch_tip("f43").unwrap().unwrap();
+    assert_eq!(tip.to_string(), last);
+    assert_eq!(mirror.history(tip, &[]).count(), 21);
+}
