@@ -9,6 +9,25 @@
 //!
 //! The formats themselves live in `cairn-repomd`; this crate adds files, compression,
 //! checksums, signatures, parallelism and the network.
+//!
+//! ```no_run
+//! use cairn_repo::{IndexOptions, LoadOptions, default_cache_dir, index, load, transport_for};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Write repodata/ for the RPMs under ./repo, reusing what is unchanged.
+//! let summary = index(std::path::Path::new("repo"), &IndexOptions { update: true, ..IndexOptions::default() })?;
+//! println!("{} packages, {} reused", summary.packages, summary.reused);
+//!
+//! // Load a repository (directory, file:// or http(s)://), with every file's checksum checked;
+//! // the second load of an unchanged repository comes from the binary cache.
+//! let options = LoadOptions { filelists: true, cache_dir: default_cache_dir(), ..LoadOptions::default() };
+//! let repository = load(transport_for("https://example.org/repo").as_ref(), &options)?;
+//! for package in &repository.packages {
+//!     println!("{} requires {:?}", package.nevra(), package.requires);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 #![deny(missing_docs)]
 

@@ -132,3 +132,16 @@ fn package_signatures_are_checked_against_the_keyring() {
         before
     );
 }
+
+#[test]
+fn the_azure_linux_signing_key_loads_as_a_keyring() {
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/azl4/config-4.0/base/comps/azurelinux-repos/RPM-GPG-KEY-azurelinux-4.0-primary"
+    );
+    if !std::path::Path::new(key).exists() {
+        eprintln!("skipping: {key} is absent (../shared/corpus is not beside the checkout)");
+        return;
+    }
+    Keyring::from_file(std::path::Path::new(key)).unwrap();
+}
