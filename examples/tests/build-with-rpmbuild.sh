@@ -4,7 +4,9 @@
 # distribution's own repository, and its programs run there.
 #
 # As root (dnf --installroot and chroot need it), from anywhere:
-#   examples/tests/build-with-rpmbuild.sh [--keep] [--work DIR]
+#   examples/tests/build-with-rpmbuild.sh [--keep] [--work DIR] [--only STAGE,...]
+# --only rebuilds just those stages (e.g. `musl-with-bootstrap,zstd`) on top of the repository
+# an earlier --keep run left in --work DIR, then runs the checks.
 # Environment: CAIRN (a cairn binary; default: built with cargo into target/examples),
 # JOBS (rpmbuild's -j; default: nproc).
 #
@@ -18,11 +20,13 @@ examples=$(cd "$(dirname "$0")/.." && pwd)
 root=$(dirname "$examples")
 keep=false
 work=
+only=
 while [ $# -gt 0 ]; do
   case $1 in
     --keep) keep=true ;;
     --work) work=$2; shift ;;
-    *) echo "usage: $0 [--keep] [--work DIR]" >&2; exit 2 ;;
+    --only) only=,$2,; shift ;;
+    *) echo "usage: $0 [--keep] [--work DIR] [--only STAGE,...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -81,13 +85,14 @@ while read -r kind value; do
 done <<<"$settings"
 
 repo=$work/repo
+[ -z "$only" ] && rm -rf "$repo"
 mkdir -p "$repo"
 createrepo_c -q "$repo"
 dnf_in() { # dnf_in ROOT ARGS...: dnf on an install root, with only the example's repository
   local target=$1; shift
   dnf -y -q --installroot="$target" --releasever=1 --setopt=reposdir=/dev/null \
     --setopt=cachedir="$work/dnf-cache" --setopt=install_weak_deps=False \
-    --setopt=keepcache=False --nogpgcheck --repofrompath="example,$repo" --repo=example "$@"
+    --setopt=keepcache=False --setopt=metadata_expire=0 --nogpgcheck --repofrompath="example,$repo" --repo=example "$@"
 }
 
 # The host-provided capabilities, as a package installed into every sysroot (its programs,
@@ -126,6 +131,7 @@ timings=()
 build() { # build COMPONENT [rpmbuild options]
   local name=$1; shift
   local stage=$name${1:+-${1#--}${2:+-$2}}
+  case $only in "" | *",$stage,"*) ;; *) return 0 ;; esac
   local started=$SECONDS
   note "[$stage] preparing sources"
   local spec
@@ -154,17 +160,20 @@ build() { # build COMPONENT [rpmbuild options]
   note "[$stage] rpmbuild"
   local top=$work/rpmbuild/$stage
   mkdir -p "$top"
-  if ! rpmbuild -ba --nodeps "${load_macros[@]}" \
+  local TIMEFORMAT='%U %S'
+  if ! { time rpmbuild -ba --nodeps "${load_macros[@]}" \
       --define "_topdir $top" --define "_sourcedir $sourcedir" \
       --define "$sysroot_macro $sysroot" --define "_smp_mflags -j${JOBS:-$(nproc)}" \
-      "$@" "$spec" >"$work/$stage.log" 2>&1; then
+      "$@" "$spec" >"$work/$stage.log" 2>&1; } 2>"$work/$stage.cpu"; then
     tail -40 "$work/$stage.log" >&2
     fail "$stage: rpmbuild failed (log: $work/$stage.log)"
   fi
   cp "$top"/RPMS/*/*.rpm "$repo/"
   createrepo_c -q --update "$repo"
   rm -rf "$sysroot" "$top/BUILD" "$top/BUILDROOT"
-  timings+=("$stage $((SECONDS - started))")
+  local cpu
+  cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$work/$stage.cpu")
+  timings+=("$stage $((SECONDS - started)) $cpu")
 }
 
 # Dependency order. musl's %check runs busybox, which links musl: the cycle is broken by a
@@ -175,6 +184,7 @@ build example-release
 build musl --with bootstrap
 build busybox
 build musl
+build pkgconf
 build zlib
 build lz4
 build zstd
@@ -188,7 +198,7 @@ for rpm_file in "${rpms[@]}"; do
 done
 note "packages: ${names[*]}"
 for expected in filesystem example-release musl musl-devel busybox zlib zlib-devel lz4 lz4-libs \
-    lz4-devel zstd libzstd libzstd-devel; do
+    lz4-devel zstd libzstd libzstd-devel pkgconf libpkgconf libpkgconf-devel pkgconf-pkg-config; do
   case " ${names[*]} " in *" $expected "*) ;; *) fail "no $expected package was built" ;; esac
 done
 for unexpected in zlib-static lz4-static; do
@@ -197,8 +207,8 @@ done
 # The ELF dependencies are musl's, not the host's glibc's.
 zstd_requires=$(rpm -qp --requires "$repo"/zstd-1*.rpm 2>/dev/null)
 for requirement in 'libc.so()(64bit)' 'libz.so.1()(64bit)' 'liblz4.so.1()(64bit)' \
-    'libzstd.so.1()(64bit)'; do
-  grep -qxF "$requirement" <<<"$zstd_requires" || fail "zstd does not require $requirement"
+    'libzstd(x86-64) = '; do
+  grep -qF -- "$requirement" <<<"$zstd_requires" || fail "zstd does not require $requirement"
 done
 if rpm -qp --requires "${rpms[@]}" 2>/dev/null | grep -q 'libc\.so\.6'; then
   fail "a package requires glibc's libc.so.6"
@@ -238,10 +248,15 @@ in_root /bin/sh -c '
 ' || fail "the programs did not run as expected in the root"
 
 echo
-echo "build times (seconds, $(nproc) cores):"
+echo "build times ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+printf '  %-26s %8s %12s\n' step "wall (s)" "rpmbuild CPU (s)"
+total_cpu=0
 for timing in "${timings[@]}"; do
-  printf '  %-26s %5s\n' ${timing}
+  read -r stage wall cpu <<<"$timing"
+  printf '  %-26s %8s %12s\n' "$stage" "$wall" "$cpu"
+  total_cpu=$((total_cpu + cpu))
 done
-printf '  %-26s %5s\n' "all builds" "$build_seconds" "install (dnf, empty root)" "$install_seconds"
+printf '  %-26s %8s %12s\n' "all builds" "$build_seconds" "$total_cpu"
+printf '  %-26s %8s\n' "install (dnf, empty root)" "$install_seconds"
 echo "${#rpms[@]} RPMs; all install into an empty root and run there"
 echo "1 passed, 0 failed"
