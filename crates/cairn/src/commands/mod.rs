@@ -5,6 +5,7 @@ mod config;
 mod doctor;
 mod overlay;
 mod repo;
+mod spec;
 mod spec_query;
 
 use clap::Subcommand;
@@ -26,6 +27,8 @@ pub enum Command {
     Overlay(overlay::OverlayArgs),
     /// rpm-md repositories: index a directory of RPMs, query a repository.
     Repo(repo::RepoArgs),
+    /// Parse RPM spec files losslessly and show their structure.
+    Spec(spec::SpecArgs),
     /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
     SpecQuery(spec_query::SpecQueryArgs),
 }
@@ -38,6 +41,7 @@ pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
         Command::Doctor(args) => doctor::run(&args, global),
         Command::Overlay(args) => overlay::run(&args, global),
         Command::Repo(args) => repo::run(&args, global),
+        Command::Spec(args) => spec::run(&args, global),
         Command::SpecQuery(args) => spec_query::run(&args, global),
     }
 }
