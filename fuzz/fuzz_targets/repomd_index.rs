@@ -7,7 +7,11 @@ use cairn_repomd::{Limits, Repomd, read_filelists, read_other};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let limits = Limits { max_packages: 1000, max_entries_per_package: 1000, ..Limits::default() };
+    let limits = Limits {
+        max_packages: 1000,
+        max_entries_per_package: 1000,
+        ..Limits::default()
+    };
     let _ = read_filelists(data, &limits, |_| {});
     let _ = read_other(data, &limits, |_| {});
     if let Ok(repomd) = Repomd::read(data) {

@@ -14,7 +14,11 @@ fn primary_only(mut packages: Vec<Package>) -> Vec<Package> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let limits = Limits { max_packages: 1000, max_entries_per_package: 1000, ..Limits::default() };
+    let limits = Limits {
+        max_packages: 1000,
+        max_entries_per_package: 1000,
+        ..Limits::default()
+    };
     let mut packages = Vec::new();
     if read_primary(data, &limits, |package| packages.push(package)).is_err() {
         return;
@@ -25,6 +29,11 @@ fuzz_target!(|data: &[u8]| {
         panic!("rendered primary.xml does not read back: {error}");
     }
     assert_eq!(packages.len(), again.len());
-    let files = |packages: Vec<Package>| primary_only(packages).iter().map(|package| package.files.len()).collect::<Vec<_>>();
+    let files = |packages: Vec<Package>| {
+        primary_only(packages)
+            .iter()
+            .map(|package| package.files.len())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(files(again), files(packages));
 });
