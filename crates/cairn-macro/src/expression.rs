@@ -13,7 +13,7 @@ use std::fmt;
 use crate::context::MacroContext;
 use crate::error::MacroError;
 use crate::expand::{Frame, match_close};
-use crate::version::rpmvercmp;
+use cairn_rpm_types::{EvrParts, compare_epochs, rpmvercmp};
 
 /// The value of an expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,7 +317,7 @@ impl Parser<'_, '_> {
             let ordering = match (&left, &right) {
                 (Value::Integer(a), Value::Integer(b)) => a.cmp(b),
                 (Value::String(a), Value::String(b)) => a.cmp(b),
-                (Value::Version(a), Value::Version(b)) => rpmvercmp_evr(a, b),
+                (Value::Version(a), Value::Version(b)) => compare_versions(a, b),
                 _ => Ordering::Equal,
             };
             let result = match operator {
@@ -415,30 +415,19 @@ impl Parser<'_, '_> {
     }
 }
 
-/// Compares `[epoch:]version[-release]` strings as rpm's `v"..."` comparison does.
-fn rpmvercmp_evr(a: &str, b: &str) -> Ordering {
-    let (epoch_a, rest_a) = split_epoch(a);
-    let (epoch_b, rest_b) = split_epoch(b);
-    epoch_a.cmp(&epoch_b).then_with(|| {
-        let (version_a, release_a) = rest_a.rsplit_once('-').unwrap_or((rest_a, ""));
-        let (version_b, release_b) = rest_b.rsplit_once('-').unwrap_or((rest_b, ""));
-        rpmvercmp(version_a, version_b).then_with(|| {
-            if release_a.is_empty() || release_b.is_empty() {
-                Ordering::Equal
-            } else {
-                rpmvercmp(release_a, release_b)
-            }
+/// Compares `[epoch:]version[-release]` strings as rpm 4.18's `rpmverCmp` (`v"..."` in
+/// expressions, Lua's `rpm.vercmp`): epochs (missing is 0), versions, then releases, where a
+/// release, even an empty one, sorts after no release (`v"1.0-" > v"1.0"`, checked with rpm).
+pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    let (a, b) = (EvrParts::split(a), EvrParts::split(b));
+    compare_epochs(a.epoch, b.epoch)
+        .then_with(|| rpmvercmp(a.version, b.version))
+        .then_with(|| match (a.release, b.release) {
+            (Some(a), Some(b)) => rpmvercmp(a, b),
+            (Some(_), None) => Ordering::Greater,
+            (None, Some(_)) => Ordering::Less,
+            (None, None) => Ordering::Equal,
         })
-    })
-}
-
-fn split_epoch(evr: &str) -> (u64, &str) {
-    match evr.split_once(':') {
-        Some((epoch, rest)) if epoch.bytes().all(|b| b.is_ascii_digit()) => {
-            (epoch.parse().unwrap_or(0), rest)
-        }
-        _ => (0, evr),
-    }
 }
 
 /// Offset just past the macro whose text starts at `start` (just after its `%`), as rpm's
@@ -516,6 +505,10 @@ mod tests {
             ("!\"a\"", "0"),
             ("\"a\" + \"b\"", "ab"),
             ("v\"1.2\" == v\"1.2.0\"", "0"),
+            ("v\"1.0\" < v\"1.0-1\"", "1"),
+            ("v\"1.0-\" == v\"1.0\"", "0"),
+            ("v\"0:1.0\" == v\"1.0\"", "1"),
+            ("v\"1:1\" > v\"2\"", "1"),
             ("1 ? 2 : 3", "2"),
             ("(1+2)*3", "9"),
             ("10/3", "3"),

@@ -31,7 +31,6 @@ mod files;
 mod lua;
 pub mod spec;
 pub mod table;
-pub mod version;
 
 pub use context::{ContextConfig, MacroContext, Message, ShellCache, ShellPolicy};
 pub use error::{MacroError, SpecError};

@@ -83,7 +83,7 @@ impl LuaState {
             .map_err(lua_error)?;
         let vercmp = lua
             .create_function(|_, (a, b): (String, String)| {
-                Ok(crate::version::rpmvercmp(&a, &b) as i32)
+                Ok(crate::expression::compare_versions(&a, &b) as i32)
             })
             .map_err(lua_error)?;
         hooks.raw_set("vercmp", vercmp).map_err(lua_error)?;
@@ -412,9 +412,9 @@ mod tests {
         );
         assert_eq!(
             context
-                .expand("%{lua: print(rpm.vercmp(\"1.0\", \"1.1\"))}")
+                .expand("%{lua: print(rpm.vercmp(\"1.0\", \"1.1\"), rpm.vercmp(\"1:1\", \"2\"))}")
                 .unwrap(),
-            "-1"
+            "-1\t1"
         );
         assert_eq!(
             context

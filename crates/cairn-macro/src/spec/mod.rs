@@ -20,7 +20,7 @@ mod sections;
 use std::path::Path;
 
 pub use model::{
-    Comparison, Dependency, Package, SourceFile, SourcePackage, Spec, source_file_name,
+    Comparison, Dependency, Package, RichTree, SourceFile, SourcePackage, Spec, source_file_name,
 };
 
 use crate::context::MacroContext;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use cairn_rpm_types::{self as rpm_types, RichDependency};
 use serde::{Deserialize, Serialize};
 
 /// An evaluated spec: its source package and binary packages.
@@ -109,7 +110,8 @@ pub(crate) fn evr(epoch: Option<u32>, version: &str, release: &str) -> String {
     }
 }
 
-/// A version comparison in a dependency.
+/// A version comparison in a dependency (serializable; [`cairn_rpm_types::Comparison`] is the
+/// shared vocabulary type it converts to and from).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Comparison {
@@ -125,32 +127,45 @@ pub enum Comparison {
     Greater,
 }
 
-impl Comparison {
-    /// Parses rpm's operators (`rpmParseDSFlags`).
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "<" => Self::Less,
-            "<=" | "=<" => Self::LessOrEqual,
-            "=" | "==" => Self::Equal,
-            ">=" | "=>" => Self::GreaterOrEqual,
-            ">" => Self::Greater,
-            _ => return None,
-        })
-    }
-
-    /// The operator as rpm prints it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Less => "<",
-            Self::LessOrEqual => "<=",
-            Self::Equal => "=",
-            Self::GreaterOrEqual => ">=",
-            Self::Greater => ">",
+impl From<rpm_types::Comparison> for Comparison {
+    fn from(comparison: rpm_types::Comparison) -> Self {
+        match comparison {
+            rpm_types::Comparison::Less => Self::Less,
+            rpm_types::Comparison::LessOrEqual => Self::LessOrEqual,
+            rpm_types::Comparison::Equal => Self::Equal,
+            rpm_types::Comparison::GreaterOrEqual => Self::GreaterOrEqual,
+            rpm_types::Comparison::Greater => Self::Greater,
         }
     }
 }
 
-/// One dependency as declared (rich dependencies keep their text; `name` starts with `(`).
+impl From<Comparison> for rpm_types::Comparison {
+    fn from(comparison: Comparison) -> Self {
+        match comparison {
+            Comparison::Less => Self::Less,
+            Comparison::LessOrEqual => Self::LessOrEqual,
+            Comparison::Equal => Self::Equal,
+            Comparison::GreaterOrEqual => Self::GreaterOrEqual,
+            Comparison::Greater => Self::Greater,
+        }
+    }
+}
+
+impl Comparison {
+    /// Reads rpm's operator spellings (`<`, `<=`, `=<`, `=`, `==`, `>=`, `=>`, `>`).
+    pub fn parse(text: &str) -> Option<Self> {
+        rpm_types::Comparison::from_operator(text).map(Self::from)
+    }
+
+    /// The operator as rpm prints it.
+    pub fn as_str(self) -> &'static str {
+        rpm_types::Comparison::from(self).operator()
+    }
+}
+
+/// One dependency as declared: a simple `name [op version]`, or a rich (boolean) dependency
+/// whose `name` is its whole text, as rpm stores it, and whose [`Dependency::rich`] is the
+/// parsed tree.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Dependency {
     /// The capability, or the whole boolean expression for a rich dependency.
@@ -164,6 +179,9 @@ pub struct Dependency {
     /// Qualifiers from `Requires(post,preun):`, `interp` for scriptlet interpreters, `rpmlib`.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub qualifiers: Vec<String>,
+    /// The tree of a rich dependency.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rich: Option<RichTree>,
 }
 
 impl Dependency {
@@ -174,12 +192,30 @@ impl Dependency {
             comparison: None,
             version: None,
             qualifiers: Vec::new(),
+            rich: None,
         }
     }
 
     /// Whether this is a rich (boolean) dependency.
     pub fn is_rich(&self) -> bool {
         self.name.starts_with('(')
+    }
+
+    /// The dependency in the shared vocabulary (for matching against provides).
+    pub fn to_rpm_types(&self) -> Result<RichDependency, rpm_types::ParseRichDependencyError> {
+        if self.is_rich() {
+            return RichDependency::parse(&self.name);
+        }
+        Ok(RichDependency::Simple(
+            match (self.comparison, &self.version) {
+                (Some(comparison), Some(version)) => rpm_types::Dependency::versioned(
+                    &self.name,
+                    comparison.into(),
+                    rpm_types::Evr::parse(version),
+                ),
+                _ => rpm_types::Dependency::unversioned(&self.name),
+            },
+        ))
     }
 }
 
@@ -191,6 +227,89 @@ impl fmt::Display for Dependency {
             write!(f, " {} {version}", comparison.as_str())?;
         }
         Ok(())
+    }
+}
+
+/// The tree of a rich dependency, as JSON: `{"and": [...]}`, `{"or": [...]}`,
+/// `{"with": [...]}`, `{"without": [a, b]}`, `{"if": {"then", "condition", "otherwise"}}`,
+/// `{"unless": {...}}`, and `{"simple": {"name", "comparison", "version"}}` at the leaves.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RichTree {
+    /// `name [op version]`.
+    Simple {
+        /// The capability.
+        name: String,
+        /// The comparison, when versioned.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        comparison: Option<Comparison>,
+        /// The version, when versioned.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        version: Option<String>,
+    },
+    /// Every operand.
+    And(Vec<RichTree>),
+    /// At least one operand.
+    Or(Vec<RichTree>),
+    /// One package satisfying every operand.
+    With(Vec<RichTree>),
+    /// One package satisfying the first operand and not the second.
+    Without(Box<RichTree>, Box<RichTree>),
+    /// `then` when `condition` holds, else `otherwise`.
+    If {
+        /// Required when the condition holds.
+        then: Box<RichTree>,
+        /// The condition.
+        condition: Box<RichTree>,
+        /// Required when it does not (`else`).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        otherwise: Option<Box<RichTree>>,
+    },
+    /// `then` unless `condition` holds, else `otherwise`.
+    Unless {
+        /// Required while the condition does not hold.
+        then: Box<RichTree>,
+        /// The condition.
+        condition: Box<RichTree>,
+        /// Required when it holds (`else`).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        otherwise: Option<Box<RichTree>>,
+    },
+}
+
+impl From<&RichDependency> for RichTree {
+    fn from(dependency: &RichDependency) -> Self {
+        let all = |operands: &[RichDependency]| operands.iter().map(Self::from).collect();
+        let boxed = |dependency: &RichDependency| Box::new(Self::from(dependency));
+        match dependency {
+            RichDependency::Simple(simple) => Self::Simple {
+                name: simple.name.clone(),
+                comparison: simple.constraint.as_ref().map(|c| c.comparison.into()),
+                version: simple.constraint.as_ref().map(|c| c.evr.to_string()),
+            },
+            RichDependency::And(operands) => Self::And(all(operands)),
+            RichDependency::Or(operands) => Self::Or(all(operands)),
+            RichDependency::With(operands) => Self::With(all(operands)),
+            RichDependency::Without(left, right) => Self::Without(boxed(left), boxed(right)),
+            RichDependency::If {
+                then,
+                condition,
+                otherwise,
+            } => Self::If {
+                then: boxed(then),
+                condition: boxed(condition),
+                otherwise: otherwise.as_deref().map(boxed),
+            },
+            RichDependency::Unless {
+                then,
+                condition,
+                otherwise,
+            } => Self::Unless {
+                then: boxed(then),
+                condition: boxed(condition),
+                otherwise: otherwise.as_deref().map(boxed),
+            },
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! Preamble tags (build/parsePreamble.c) and dependency fields (build/parseReqs.c).
 
-use crate::spec::model::{Comparison, Dependency};
+use cairn_rpm_types::RichDependency;
+
+use crate::spec::model::{Comparison, Dependency, RichTree};
 
 /// A recognised preamble tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,11 +192,13 @@ pub(crate) fn parse_dependencies(
         if bytes[index] == b'(' {
             let close = crate::expand::match_close(bytes, index, b'(', b')')
                 .ok_or_else(|| format!("missing ')' in rich dependency: {}", &field[index..]))?;
+            let text = normalize_rich(&field[index..=close]);
+            // rpm's parseRCPOT refuses a rich dependency that rpmrichParse rejects.
+            let tree = RichDependency::parse(&text).map_err(|error| error.to_string())?;
             dependencies.push(Dependency {
-                name: normalize_rich(&field[index..=close]),
-                comparison: None,
-                version: None,
+                rich: Some(RichTree::from(&tree)),
                 qualifiers: qualifiers.to_vec(),
+                ..Dependency::named(text)
             });
             index = close + 1;
             continue;
@@ -222,10 +226,8 @@ pub(crate) fn parse_dependencies(
             end
         };
         let mut dependency = Dependency {
-            name: name.to_owned(),
-            comparison: None,
-            version: None,
             qualifiers: qualifiers.to_vec(),
+            ..Dependency::named(name)
         };
         if let Some(comparison) = Comparison::parse(&field[lookahead..operator_end]) {
             let mut version_start = operator_end;
@@ -297,8 +299,22 @@ mod tests {
         );
         assert!(parse_tag_line("Sourcex: a").is_none());
         assert!(parse_tag_line("Foo: bar").is_none());
-        let rich = parse_dependencies("(a or (b and c)) d", &[]).unwrap();
-        assert_eq!(rich[0].name, "(a or (b and c))");
+        let rich = parse_dependencies("(a  or (b >= 2 and c)) d", &[]).unwrap();
+        assert_eq!(rich[0].name, "(a or (b >= 2 and c))");
+        let simple = |name: &str, version: Option<&str>| RichTree::Simple {
+            name: name.to_owned(),
+            comparison: version.map(|_| Comparison::GreaterOrEqual),
+            version: version.map(str::to_owned),
+        };
+        assert_eq!(
+            rich[0].rich,
+            Some(RichTree::Or(vec![
+                simple("a", None),
+                RichTree::And(vec![simple("b", Some("2")), simple("c", None)]),
+            ]))
+        );
+        assert_eq!(rich[1].rich, None);
+        assert!(parse_dependencies("(a and b or c)", &[]).is_err());
         assert!(parse_dependencies("%{py3_dist foo}", &[]).is_err());
     }
 }

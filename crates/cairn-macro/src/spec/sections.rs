@@ -395,10 +395,8 @@ impl Parser<'_> {
             let mut qualifiers = vec!["interp".to_owned()];
             qualifiers.extend(qualifier.map(str::to_owned));
             requires.push(Dependency {
-                name: program.to_owned(),
-                comparison: None,
-                version: None,
                 qualifiers,
+                ..Dependency::named(program)
             });
         }
         if expand_flag {
@@ -633,19 +631,18 @@ impl Parser<'_> {
 
 fn equal(name: &str, evr: &str) -> Dependency {
     Dependency {
-        name: name.to_owned(),
         comparison: Some(crate::spec::model::Comparison::Equal),
         version: Some(evr.to_owned()),
-        qualifiers: Vec::new(),
+        ..Dependency::named(name)
     }
 }
 
 fn rpmlib(feature: &str, version: &str) -> Dependency {
     Dependency {
-        name: format!("rpmlib({feature})"),
         comparison: Some(crate::spec::model::Comparison::LessOrEqual),
         version: Some(version.to_owned()),
         qualifiers: vec!["rpmlib".to_owned()],
+        ..Dependency::named(format!("rpmlib({feature})"))
     }
 }
 
