@@ -4,7 +4,9 @@
 //! them, and before its `%check` skip) are applied to the body of `input.spec` below the
 //! azldev header and rpmautospec block, the static Release bump is modelled from
 //! `meta.json` with the April 2026 rule the renders used, and the result is compared at the
-//! case's level. Cases of other kinds need the render pipeline and are skipped.
+//! case's level. Cases of other kinds need the render pipeline and are skipped; with
+//! `--include-build-config`, `build-config-only` cases run with the overlays
+//! `cairn_overlay::synthesized` builds from their `[build]` table.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -63,14 +65,16 @@ struct OverlaysFile {
     components: BTreeMap<String, Component>,
 }
 
-pub fn run(dir: &Path) -> Result<Tally> {
+pub fn run(dir: &Path, include_build_config: bool) -> Result<Tally> {
     let index: Vec<IndexEntry> = serde_json::from_slice(
         &std::fs::read(dir.join("index.json")).context("reading index.json")?,
     )
     .context("parsing index.json")?;
     let mut tally = Tally::default();
     for entry in &index {
-        if entry.kind != "user-overlays" {
+        if entry.kind != "user-overlays"
+            && !(include_build_config && entry.kind == "build-config-only")
+        {
             tally.skip(
                 &entry.case,
                 &format!("skipped (render pipeline): kind {}", entry.kind),
