@@ -422,3 +422,70 @@ fn spec_text_api_and_options_both_ways() {
     let one = apply_to_spec_text(text, &[replace], &main_only).unwrap();
     assert_eq!(String::from_utf8(one).unwrap().matches("/lib64").count(), 1);
 }
+
+#[test]
+fn sources_held_only_in_memory() {
+    use crate::sources::MemoryEntry;
+    let entries = [
+        (
+            "demo.spec".to_owned(),
+            MemoryEntry::File {
+                data: SPEC.as_bytes().to_vec(),
+                mode: 0o644,
+            },
+        ),
+        (
+            "a.conf".to_owned(),
+            MemoryEntry::File {
+                data: b"debug=false\n".to_vec(),
+                mode: 0o600,
+            },
+        ),
+        (
+            "link.conf".to_owned(),
+            MemoryEntry::Symlink {
+                target: "a.conf".to_owned(),
+            },
+        ),
+    ];
+    let mut sources =
+        Sources::from_memory(Path::new("/nowhere/demo"), Some("demo.spec"), entries).unwrap();
+    let overlays = [
+        defined(
+            overlay(
+                OverlayType::SpecUpdateTag,
+                "release",
+                &[("tag", "Release"), ("value", "2%{?dist}")],
+            ),
+            1,
+        ),
+        defined(
+            overlay(
+                OverlayType::FileSearchReplace,
+                "debug",
+                &[
+                    ("file", "link.conf"),
+                    ("regex", "false"),
+                    ("replacement", "true"),
+                ],
+            ),
+            2,
+        ),
+    ];
+    apply_overlays(&mut sources, &overlays, &EditOptions::default()).unwrap();
+    let result = sources.to_memory().unwrap();
+    let names: Vec<&str> = result.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["a.conf", "demo.spec", "link.conf"]);
+    assert_eq!(
+        result[0].1,
+        MemoryEntry::File {
+            data: b"debug=true\n".to_vec(),
+            mode: 0o600
+        },
+        "edited through the link"
+    );
+    let MemoryEntry::File { data, .. } = &result[1].1 else {
+        panic!("the spec is a file")
+    };
+    assert!(String::from_utf8_lossy(data).contains("Release: 2%{?dist}\n"));
+}
