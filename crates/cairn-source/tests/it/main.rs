@@ -4,3 +4,4 @@
 mod dist_git;
 mod fixtures;
 mod lookaside;
+mod project;
