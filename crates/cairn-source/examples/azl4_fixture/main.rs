@@ -88,7 +88,7 @@ fn run() -> Result<(), String> {
         .collect();
     specs.sort();
 
-    let stamp = stamp(&specs, &deps_dir, &config_dir)?;
+    let stamp = stamp(&out, &specs, &deps_dir, &config_dir)?;
     let stamp_path = out.join(".fixture-stamp");
     let config_path = out.join("fixture.toml");
     if std::fs::read_to_string(&stamp_path).is_ok_and(|existing| existing == stamp)
@@ -256,9 +256,10 @@ fn read_branches(path: &Path) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// A digest of everything the fixture is made from.
-fn stamp(specs: &[PathBuf], deps: &Path, config: &Path) -> Result<String, String> {
+fn stamp(out: &Path, specs: &[PathBuf], deps: &Path, config: &Path) -> Result<String, String> {
     let mut hasher = HashType::Sha256.hasher();
-    hasher.update(GENERATOR_VERSION.as_bytes());
+    // The output path too: fixture.toml holds absolute `file://` URLs into it.
+    hasher.update(format!("{GENERATOR_VERSION}\0{}\n", out.display()).as_bytes());
     let mut files: Vec<PathBuf> = specs.to_vec();
     for root in [deps, &config.join("base/comps"), &config.join("distro")] {
         files.extend(
