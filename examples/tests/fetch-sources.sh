@@ -86,12 +86,20 @@ check "files apt ignores are ignored" bash -c "! grep -rq ignored.invalid '$work
 # 3. With the real tarballs (already fetched once): lookaside layout, dist-git, config.
 lookaside=$examples/.work/lookaside
 if [ -d "$lookaside" ]; then
-  for component in musl busybox zlib lz4 zstd; do
-    package=$component
-    [ "$component" = zstd ] && package=libzstd
+  # component -> Debian source package, from the script's own table.
+  tarballs=$(python3 - "$script" <<'EOF'
+import importlib.machinery, importlib.util, sys
+loader = importlib.machinery.SourceFileLoader("fetch", sys.argv[1])
+module = importlib.util.module_from_spec(importlib.util.spec_from_loader("fetch", loader))
+loader.exec_module(module)
+for component, (package, _) in module.TARBALLS.items():
+    print(component, package)
+EOF
+  )
+  while read -r component package; do
     mkdir -p "$fake/real/$package"
     cp "$lookaside/$component"/*/sha512/*/* "$fake/real/$package/${package}_1.0.orig.tar.x"
-  done
+  done <<<"$tarballs"
   for run in 1 2; do
     rm -rf "$scratch/work-$run"
     PATH=$bin:$PATH EXAMPLE_APT_ETC=$etc FAKE_TARBALLS=$fake/real \
