@@ -35,9 +35,19 @@ fail() { echo "build-with-rpmbuild: FAIL: $*" >&2; exit 1; }
 note() { echo "build-with-rpmbuild: $*" >&2; }
 
 [ "$(id -u)" -eq 0 ] || fail "run as root (dnf --installroot and chroot)"
-for tool in rpmbuild rpmspec rpm createrepo_c dnf git python3 gcc make chroot bzip2 xz; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed"
+# tool:Debian package. A fresh Debian machine gets the missing ones installed.
+missing=()
+for pair in rpmbuild:rpm rpmspec:rpm createrepo_c:createrepo-c dnf:dnf git:git python3:python3 \
+    gcc:gcc make:make bzip2:bzip2 xz:xz-utils patch:patch; do
+  command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
+[ -d /usr/include/linux ] || missing+=(linux-libc-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || fail "install: ${missing[*]}"
+  note "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null \
+    || fail "could not install ${missing[*]}"
+fi
 
 if [ -z "$work" ]; then
   work=$(mktemp -d /tmp/cairn-example.XXXXXX)
