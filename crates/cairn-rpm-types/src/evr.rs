@@ -174,13 +174,13 @@ pub struct Evr {
 }
 
 impl Evr {
-    /// An EVR from its parts. An empty epoch or release counts as absent.
+    /// An EVR from its parts. An empty epoch counts as absent; an empty release is kept (it
+    /// prints as a trailing `-`) but compares like a missing one.
     pub fn new(epoch: Option<&str>, version: impl Into<String>, release: Option<&str>) -> Self {
-        let non_empty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
         Self {
-            epoch: non_empty(epoch),
+            epoch: epoch.filter(|e| !e.is_empty()).map(str::to_owned),
             version: version.into(),
-            release: non_empty(release),
+            release: release.map(str::to_owned),
         }
     }
 
@@ -415,5 +415,11 @@ mod tests {
         assert_eq!(Evr::parse("0:1.0-1"), Evr::parse("1.0-1"));
         assert!(Evr::parse("1.0") < Evr::parse("1.0-1"));
         assert_eq!(Evr::parse("1:2.0~rc1-3").to_string(), "1:2.0~rc1-3");
+        // Found by the evr_compare fuzz target: an empty release must survive printing.
+        assert_eq!(Evr::parse("-1:-").to_string(), "-1:-");
+        assert_eq!(
+            Evr::parse(&Evr::parse("-1:-").to_string()),
+            Evr::parse("-1:-")
+        );
     }
 }

@@ -5,6 +5,7 @@ mod config;
 mod doctor;
 mod overlay;
 mod repo;
+mod solve;
 mod spec;
 mod spec_query;
 
@@ -27,6 +28,10 @@ pub enum Command {
     Overlay(overlay::OverlayArgs),
     /// rpm-md repositories: index a directory of RPMs, query a repository.
     Repo(repo::RepoArgs),
+    /// The install set for packages from rpm-md repositories (Requires, rich deps, weak deps...).
+    Solve(solve::SolveArgs),
+    /// Why a package is in the install set: the dependency chain from a requested package.
+    Why(solve::WhyArgs),
     /// Parse RPM spec files losslessly and show their structure.
     Spec(spec::SpecArgs),
     /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
@@ -41,6 +46,8 @@ pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
         Command::Doctor(args) => doctor::run(&args, global),
         Command::Overlay(args) => overlay::run(&args, global),
         Command::Repo(args) => repo::run(&args, global),
+        Command::Solve(args) => solve::run_solve(&args, global),
+        Command::Why(args) => solve::run_why(&args, global),
         Command::Spec(args) => spec::run(&args, global),
         Command::SpecQuery(args) => spec_query::run(&args, global),
     }
