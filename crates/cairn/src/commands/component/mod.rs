@@ -1,6 +1,11 @@
 //! `cairn component`: commands over the project's components.
 
+mod changed;
+mod diff_sources;
 mod list;
+mod render;
+mod show_spec;
+mod update;
 
 use cairn_config::ComponentFilter;
 use clap::{Args, Subcommand};
@@ -19,11 +24,26 @@ pub struct ComponentArgs {
 pub enum ComponentCommand {
     /// List components with their resolved configuration and rendered-spec directory.
     List(list::ListArgs),
+    /// Render post-overlay specs and sidecar files into the rendered-specs directory.
+    Render(render::RenderArgs),
+    /// Resolve source identities and write the lock files (`locks/<name>.lock`).
+    Update(update::UpdateArgs),
+    /// Components whose locks (and rendered `sources`) changed between two git revisions.
+    Changed(changed::ChangedArgs),
+    /// Show what the macros file and overlays change in a component's sources.
+    DiffSources(diff_sources::DiffSourcesArgs),
+    /// Print the upstream spec of a component (registered or not).
+    ShowSpec(show_spec::ShowSpecArgs),
 }
 
 pub fn run(args: &ComponentArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
     match &args.command {
         ComponentCommand::List(list) => list::run(list, global),
+        ComponentCommand::Render(render) => render::run(render, global),
+        ComponentCommand::Update(update) => update::run(update, global),
+        ComponentCommand::Changed(changed) => changed::run(changed, global),
+        ComponentCommand::DiffSources(diff) => diff_sources::run(diff, global),
+        ComponentCommand::ShowSpec(show) => show_spec::run(show, global),
     }
 }
 
@@ -60,4 +80,20 @@ impl ComponentFilterArgs {
         }
         Ok(filter)
     }
+}
+
+/// A progress bar on stderr for long work, unless quiet or stderr is not a terminal.
+pub fn progress_bar(global: &GlobalArgs, total: u64, what: &str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal as _;
+    if global.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:40}] {pos}/{len} ({elapsed}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_owned());
+    Some(bar)
 }

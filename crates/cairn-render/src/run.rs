@@ -1,0 +1,489 @@
+//! `component render`: every selected component rendered in parallel, written atomically, with
+//! azldev's JSON rows and `RENDER_FAILED` markers, `--check-only` and `--clean-stale`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use cairn_config::Project;
+use cairn_lock::{LockHistory, LockStore, ProjectRepository};
+use cairn_macro::{ContextConfig, MacroSet, ShellCache};
+use cairn_overlay::EditOptions;
+use cairn_source::{DistGitCache, LookasideCache, Mirror, Network, ResolvedSource};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::autospec::{RenderEvaluator, project_changes};
+use crate::component::{Environment, RenderInput, render as render_component};
+use crate::error::{ComponentError, RunError};
+use crate::filter::SpecEnvironment;
+use crate::inputs::{Located, identity, locate_all, lock_dir, resolve_commits};
+use crate::output::{self, Tree, component_dir, marker_tree};
+use crate::source::{Origin, read_local, read_upstream};
+use crate::state::{ComponentState, RenderState, component_key, stat_tree};
+
+/// cairn's version: part of every component's key, so a new cairn renders everything again.
+pub const CAIRN_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// `<rendered-specs-dir>` or `-o`.
+    pub output: PathBuf,
+    /// Render to memory and compare; write nothing.
+    pub check_only: bool,
+    /// With `all`: remove (or, with `check_only`, report) orphan component directories.
+    pub clean_stale: bool,
+    /// Every component was selected (`-a`).
+    pub all: bool,
+    /// Whether the caches may fetch.
+    pub network: Network,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Render every component even when its inputs and output are unchanged.
+    pub full: bool,
+    /// The dist-git cache root.
+    pub dist_git_cache: PathBuf,
+    /// The lookaside cache root.
+    pub lookaside_cache: PathBuf,
+    /// Where the incremental state is kept.
+    pub state_cache: PathBuf,
+    /// Seconds since the epoch: the time of a dirty synthetic commit.
+    pub now: i64,
+}
+
+/// A component's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RenderStatus {
+    /// Rendered (or unchanged).
+    Ok,
+    /// Failed; its directory holds `RENDER_FAILED`.
+    Error,
+    /// Not rendered because the run was interrupted.
+    Cancelled,
+}
+
+/// One JSON row, as azldev's `RenderResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderRow {
+    /// The component.
+    pub component: String,
+    /// Its output directory.
+    pub output_dir: String,
+    /// The outcome.
+    pub status: RenderStatus,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Whether its directory changed (or, with `--check-only`, would change).
+    pub changed: bool,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RenderReport {
+    /// One row per component, by name.
+    pub rows: Vec<RenderRow>,
+    /// Orphan directories (`<letter>/<name>`): removed, or with `--check-only` found.
+    pub orphans: Vec<String>,
+    /// Components skipped because their inputs and output were unchanged.
+    pub unchanged_skipped: usize,
+    /// Leftovers of an interrupted run that were cleaned up.
+    pub leftovers_cleaned: usize,
+}
+
+impl RenderReport {
+    /// Whether `--check-only` found drift (a changed component or an orphan).
+    pub fn drifted(&self) -> bool {
+        !self.orphans.is_empty() || self.rows.iter().any(|row| row.changed)
+    }
+
+    /// How many components failed.
+    pub fn failed(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|row| row.status != RenderStatus::Ok)
+            .count()
+    }
+}
+
+/// Progress of a run, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Components finished.
+    pub done: usize,
+    /// Components in the run.
+    pub total: usize,
+    /// The component just finished.
+    pub component: &'a str,
+}
+
+/// Rejects output directories whose orphan cleanup could delete unrelated directories
+/// (azldev's `validateOutputDir`).
+fn validate_output(output: &Path) -> Result<(), RunError> {
+    let text = output.to_string_lossy();
+    let trimmed = text.trim_end_matches('/');
+    if trimmed.is_empty() || trimmed == "." || trimmed == ".." || text.starts_with("../") {
+        return Err(RunError::Output {
+            message: format!(
+                "output directory `{text}` is unsafe; use a dedicated subdirectory (e.g. ./specs/)"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The project history, or `None` (with one warning) when the project is not a git
+/// repository or its lock directory is outside it.
+fn project_history(project: &Project) -> Result<Option<LockHistory>, RunError> {
+    let Some(repository) = ProjectRepository::discover(project.root_dir()) else {
+        tracing::warn!(
+            "{} is not in a git repository: no synthetic commits (no Release bump, no project changelog entries)",
+            project.root_dir().display()
+        );
+        return Ok(None);
+    };
+    let Some(relative) = repository.relative(&lock_dir(project)) else {
+        tracing::warn!(
+            "the lock directory {} is outside the project repository: no synthetic commits",
+            lock_dir(project).display()
+        );
+        return Ok(None);
+    };
+    Ok(Some(repository.lock_history(&relative)?))
+}
+
+/// What the macro environment is, for the component keys.
+fn environment_key(macros: &MacroSet) -> String {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut parts = Vec::new();
+    for file in macros.files() {
+        let stamp = std::fs::metadata(file)
+            .map(|metadata| format!("{}:{}", metadata.len(), metadata.mtime()))
+            .unwrap_or_default();
+        parts.push(format!("{}={stamp}", file.display()));
+    }
+    component_key(&parts.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Renders `names` (see the crate documentation).
+pub fn render(
+    project: &Project,
+    names: &[String],
+    options: &RenderOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<RenderReport, RunError> {
+    validate_output(&options.output)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .map_err(|error| RunError::Threads(error.to_string()))?;
+    pool.install(|| render_in_pool(project, names, options, progress))
+}
+
+fn render_in_pool(
+    project: &Project,
+    names: &[String],
+    options: &RenderOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<RenderReport, RunError> {
+    let mut report = RenderReport::default();
+    if !options.check_only {
+        report.leftovers_cleaned = output::cleanup_leftovers(&options.output)
+            .map_err(|error| RunError::io("cleaning", &options.output, error))?;
+    }
+    let store = LockStore::new(lock_dir(project));
+    let history = project_history(project)?;
+    let macros = Arc::new(MacroSet::host("x86_64"));
+    let context = Arc::new(ContextConfig::default());
+    let shell = Arc::new(ShellCache::default());
+    let environment = Environment {
+        spec: SpecEnvironment {
+            macros: macros.clone(),
+            config: context.clone(),
+            shell: shell.clone(),
+        },
+        evaluator: RenderEvaluator::new(macros.clone(), context, shell),
+        edit: EditOptions::default(),
+        lookaside: LookasideCache::new(&options.lookaside_cache).network(options.network),
+    };
+    let environment_key = environment_key(&macros);
+    let state_path = RenderState::path(&options.state_cache, &options.output);
+    let state = RenderState::load(&state_path, &options.output);
+
+    let located = locate_all(project, names, &store);
+    let unlocked = located
+        .iter()
+        .filter(|entry| {
+            matches!(entry, Ok(Located { setup, lock }) if matches!(setup.origin, Origin::Upstream(_))
+                && lock.as_ref().and_then(|lock| lock.upstream_commit.as_ref()).is_none())
+        })
+        .count();
+    if unlocked > 0 {
+        tracing::warn!(
+            "{unlocked} upstream component(s) have no lock; their commits were resolved from the configuration (run `cairn component update` to lock them)"
+        );
+    }
+    let cache = DistGitCache::new(&options.dist_git_cache).network(options.network);
+    let commits = resolve_commits(&cache, &located, &BTreeMap::new());
+
+    let done = AtomicUsize::new(0);
+    let new_state = Mutex::new(BTreeMap::<String, ComponentState>::new());
+    let skipped = AtomicUsize::new(0);
+    let work = Work {
+        options,
+        history: history.as_ref(),
+        environment: &environment,
+        environment_key: &environment_key,
+        state: &state,
+    };
+    let mut rows: Vec<RenderRow> = names
+        .par_iter()
+        .zip(located.par_iter())
+        .zip(commits.par_iter())
+        .map(|((name, located), commit)| {
+            let dir = component_dir(&options.output, name);
+            let outcome = work.component(name, &dir, located, commit.as_ref());
+            let row = match outcome {
+                Outcome::Skipped(entry) => {
+                    skipped.fetch_add(1, Ordering::Relaxed);
+                    new_state
+                        .lock()
+                        .map(|mut map| map.insert(name.clone(), entry))
+                        .ok();
+                    row(name, &dir, None, false)
+                }
+                Outcome::Done { changed, state } => {
+                    if let Some(entry) = state {
+                        new_state
+                            .lock()
+                            .map(|mut map| map.insert(name.clone(), entry))
+                            .ok();
+                    }
+                    row(name, &dir, None, changed)
+                }
+                Outcome::Failed { error, changed } => row(name, &dir, Some(error), changed),
+            };
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(Progress {
+                done: finished,
+                total: names.len(),
+                component: name,
+            });
+            row
+        })
+        .collect();
+    rows.sort_by(|left, right| left.component.cmp(&right.component));
+    report.rows = rows;
+    report.unchanged_skipped = skipped.into_inner();
+
+    if options.all && options.clean_stale {
+        let wanted: BTreeSet<String> = names.iter().cloned().collect();
+        report.orphans = output::orphans(&options.output, &wanted)
+            .map_err(|error| RunError::io("reading", &options.output, error))?;
+        if !options.check_only {
+            for orphan in &report.orphans {
+                let path = options.output.join(orphan);
+                output::remove_dir(&path)
+                    .map_err(|error| RunError::io("removing", &path, error))?;
+                tracing::info!("removed orphan rendered-spec directory {}", path.display());
+            }
+        }
+    }
+    if !options.check_only {
+        let mut saved = state;
+        let fresh = new_state.into_inner().unwrap_or_default();
+        for name in names {
+            saved.components.remove(name);
+        }
+        saved.components.extend(fresh);
+        if let Err(error) = saved.save(&state_path) {
+            tracing::warn!(
+                "cannot save the render state {}: {error}",
+                state_path.display()
+            );
+        }
+    }
+    Ok(report)
+}
+
+fn row(name: &str, dir: &Path, error: Option<String>, changed: bool) -> RenderRow {
+    RenderRow {
+        component: name.to_owned(),
+        output_dir: dir.display().to_string(),
+        status: if error.is_some() {
+            RenderStatus::Error
+        } else {
+            RenderStatus::Ok
+        },
+        error,
+        changed,
+    }
+}
+
+enum Outcome {
+    Skipped(ComponentState),
+    Done {
+        changed: bool,
+        state: Option<ComponentState>,
+    },
+    Failed {
+        error: String,
+        changed: bool,
+    },
+}
+
+struct Work<'a> {
+    options: &'a RenderOptions,
+    history: Option<&'a LockHistory>,
+    environment: &'a Environment,
+    environment_key: &'a str,
+    state: &'a RenderState,
+}
+
+impl Work<'_> {
+    fn component(
+        &self,
+        name: &str,
+        dir: &Path,
+        located: &Result<Located, ComponentError>,
+        commit: Option<&Result<ResolvedSource, ComponentError>>,
+    ) -> Outcome {
+        let result = match (located, commit) {
+            (Err(error), _) | (Ok(_), Some(Err(error))) => Err(error.to_string()),
+            (Ok(located), commit) => {
+                self.render_located(name, dir, located, commit.and_then(|c| c.as_ref().ok()))
+            }
+        };
+        match result {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                tracing::error!("{name}: {error}");
+                let changed = self.write(dir, &marker_tree(), name, false);
+                match changed {
+                    Ok(changed) => Outcome::Failed { error, changed },
+                    Err(write_error) => Outcome::Failed {
+                        error: format!("{error}; writing RENDER_FAILED: {write_error}"),
+                        changed: true,
+                    },
+                }
+            }
+        }
+    }
+
+    fn render_located(
+        &self,
+        name: &str,
+        dir: &Path,
+        located: &Located,
+        resolved: Option<&ResolvedSource>,
+    ) -> Result<Outcome, String> {
+        let setup = &located.setup;
+        let lock = located.lock.as_ref();
+        let commit = resolved.map(|resolved| resolved.commit.to_string());
+        let identity = identity(
+            setup,
+            commit.as_deref(),
+            lock.map_or(0, |lock| lock.manual_bump),
+        )
+        .map_err(|error| error.to_string())?;
+        let (changes, import_commit) = project_changes(
+            self.history,
+            name,
+            &identity.fingerprint.value,
+            commit.as_deref(),
+            self.options.now,
+        );
+        let history_key: Vec<String> = changes
+            .iter()
+            .map(|change| {
+                if change.project_commit == "dirty" {
+                    "dirty".to_owned()
+                } else {
+                    format!(
+                        "{}:{}",
+                        change.project_commit,
+                        change.upstream_commit.as_deref().unwrap_or("")
+                    )
+                }
+            })
+            .collect();
+        let key = component_key(&[
+            CAIRN_VERSION,
+            self.environment_key,
+            &identity.fingerprint.value,
+            &history_key.join(","),
+            import_commit.as_deref().unwrap_or(""),
+        ]);
+        if !self.options.full
+            && let Some(previous) = self.state.components.get(name)
+            && previous.key == key
+            && let Ok(Some(entries)) = stat_tree(dir)
+            && entries == previous.entries
+        {
+            return Ok(Outcome::Skipped(previous.clone()));
+        }
+        let spec_name = setup.spec_name();
+        let mirror;
+        let (files, upstream) = match (&setup.origin, resolved) {
+            (Origin::Upstream(upstream), Some(resolved)) => {
+                mirror = Mirror::open(&resolved.mirror).map_err(|error| error.to_string())?;
+                let upstream_spec = format!("{}.spec", upstream.upstream_name);
+                let files = read_upstream(&mirror, resolved.commit, &upstream_spec, &spec_name)
+                    .map_err(|error| error.to_string())?;
+                (files, Some((&mirror, resolved.commit)))
+            }
+            (Origin::Upstream(_), None) => {
+                return Err(format!("no upstream commit was resolved for `{name}`"));
+            }
+            (Origin::Local { dir, spec }, _) => (
+                read_local(dir, spec, &spec_name).map_err(|error| error.to_string())?,
+                None,
+            ),
+        };
+        let tree = render_component(
+            setup,
+            RenderInput {
+                files,
+                upstream,
+                changes: &changes,
+                import_commit: import_commit.as_deref(),
+            },
+            self.environment,
+        )
+        .map_err(|error| error.to_string())?;
+        let changed = self
+            .write(dir, &tree, name, true)
+            .map_err(|error| format!("writing {}: {error}", dir.display()))?;
+        let state = if self.options.check_only {
+            None
+        } else {
+            stat_tree(dir)
+                .ok()
+                .flatten()
+                .map(|entries| ComponentState { key, entries })
+        };
+        Ok(Outcome::Done { changed, state })
+    }
+
+    /// Compares `tree` with the directory and, unless checking only, writes it when it
+    /// differs; returns whether it differs.
+    fn write(&self, dir: &Path, tree: &Tree, name: &str, alias: bool) -> std::io::Result<bool> {
+        let changed = output::differs(dir, tree)?;
+        if self.options.check_only {
+            return Ok(changed);
+        }
+        if changed {
+            output::replace_dir(dir, tree)?;
+        }
+        if alias && let Err(error) = output::write_alias(dir, name) {
+            tracing::warn!(
+                "{name}: cannot create the rendered-spec alias link (build steps using the percent-encoded path may not find it): {error}"
+            );
+        }
+        Ok(changed)
+    }
+}
