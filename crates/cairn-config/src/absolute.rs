@@ -67,6 +67,11 @@ pub(crate) fn config_file(mut config: ConfigFile, dir: &Path) -> ConfigFile {
     if let Some(resources) = &mut config.resources {
         self::resources(resources, dir);
     }
+    if let Some(cairn) = &mut config.cairn {
+        for path in &mut cairn.build.macro_files {
+            *path = absolute_against(dir, path);
+        }
+    }
     config
 }
 

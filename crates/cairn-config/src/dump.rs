@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use crate::error::ConfigError;
 use crate::model::{
-    ComponentConfig, ComponentGroupConfig, DistroDefinition, ImageConfig, PackageConfig,
-    PackageGroupConfig, ProjectInfo, ResourcesConfig, TestSuiteConfig, ToolsConfig, is_default,
+    CairnConfig, ComponentConfig, ComponentGroupConfig, DistroDefinition, ImageConfig,
+    PackageConfig, PackageGroupConfig, ProjectInfo, ResourcesConfig, TestSuiteConfig, ToolsConfig,
+    is_default,
 };
 use crate::project::{Defined, Project};
 
@@ -47,6 +48,9 @@ pub struct ProjectDump {
     /// Test suites.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub test_suites: BTreeMap<String, TestSuiteConfig>,
+    /// cairn's own settings.
+    #[serde(skip_serializing_if = "is_default")]
+    pub cairn: CairnConfig,
 }
 
 impl ProjectDump {
@@ -82,6 +86,7 @@ impl Project {
             default_package_config: self.default_package_config.clone(),
             package_groups: plain(&self.package_groups),
             test_suites: plain(&self.test_suites),
+            cairn: self.cairn.clone(),
         })
     }
 }

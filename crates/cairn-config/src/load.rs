@@ -349,6 +349,9 @@ impl Loader<'_> {
         if let Some(tools) = &config.tools {
             project.tools.override_with(tools, mode);
         }
+        if let Some(cairn) = &config.cairn {
+            project.cairn.override_with(cairn, mode);
+        }
         if let Some(defaults) = &config.default_component_config {
             project.default_component_config.layer(defaults, mode);
         }

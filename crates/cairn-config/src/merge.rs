@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    BuildConfig, BuildHints, CheckConfig, ComponentConfig, DistroDefinition, DistroReference,
-    FailureConfig, ImageCustomizerConfig, PackageConfig, PackagePublishConfig, ProjectInfo,
-    ResourcesConfig, SpecSource, SpecSourceType, ToolsConfig,
+    BuildConfig, BuildHints, CairnConfig, CheckConfig, ComponentConfig, DistroDefinition,
+    DistroReference, FailureConfig, ImageCustomizerConfig, PackageConfig, PackagePublishConfig,
+    ProjectInfo, ResourcesConfig, SpecSource, SpecSourceType, ToolsConfig,
 };
 
 /// Whether a value written as `false` or `""` overrides an inherited one.
@@ -223,6 +223,40 @@ impl Override for ToolsConfig {
             container_tag,
             mode,
         );
+    }
+}
+
+impl Override for CairnConfig {
+    /// cairn's table: later scalars win, lists append (without repeats), bootstrap entries
+    /// replace by component.
+    fn override_with(&mut self, later: &Self, mode: MergeMode) {
+        let build = &mut self.build;
+        let later = &later.build;
+        for path in &later.macro_files {
+            if !build.macro_files.contains(path) {
+                build.macro_files.push(path.clone());
+            }
+        }
+        scalar(&mut build.sysroot_macro, &later.sysroot_macro, mode);
+        for (list, more) in [
+            (
+                &mut build.host_provides.capabilities,
+                &later.host_provides.capabilities,
+            ),
+            (
+                &mut build.host_provides.include_dirs,
+                &later.host_provides.include_dirs,
+            ),
+        ] {
+            for item in more {
+                if !list.contains(item) {
+                    list.push(item.clone());
+                }
+            }
+        }
+        for (name, bootstrap) in &later.bootstrap {
+            build.bootstrap.insert(name.clone(), bootstrap.clone());
+        }
     }
 }
 

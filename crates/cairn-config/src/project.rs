@@ -11,9 +11,9 @@ use crate::load::{self, LoadOptions};
 use crate::location::Location;
 use crate::merge::{Layer, MergeMode};
 use crate::model::{
-    ComponentConfig, ComponentGroupConfig, DistroDefinition, DistroVersion, ImageConfig,
-    PackageConfig, PackageGroupConfig, ProjectInfo, ReleaseCalculation, ResourcesConfig,
-    SpecSourceType, TestSuiteConfig, ToolsConfig,
+    CairnConfig, ComponentConfig, ComponentGroupConfig, DistroDefinition, DistroVersion,
+    ImageConfig, PackageConfig, PackageGroupConfig, ProjectInfo, ReleaseCalculation,
+    ResourcesConfig, SpecSourceType, TestSuiteConfig, ToolsConfig,
 };
 
 /// A value and where it is defined (the key that names it).
@@ -50,6 +50,7 @@ pub struct Project {
     pub(crate) package_groups: BTreeMap<String, Defined<PackageGroupConfig>>,
     pub(crate) test_suites: BTreeMap<String, Defined<TestSuiteConfig>>,
     pub(crate) tools: ToolsConfig,
+    pub(crate) cairn: CairnConfig,
     pub(crate) default_component_config: ComponentConfig,
     pub(crate) default_package_config: PackageConfig,
     pub(crate) resources: ResourcesConfig,
@@ -107,6 +108,7 @@ impl Project {
             package_groups: BTreeMap::new(),
             test_suites: BTreeMap::new(),
             tools: ToolsConfig::default(),
+            cairn: CairnConfig::default(),
             default_component_config: ComponentConfig::default(),
             default_package_config: PackageConfig::default(),
             resources: ResourcesConfig::default(),
@@ -174,6 +176,11 @@ impl Project {
     /// `[tools]`, merged.
     pub fn tools(&self) -> &ToolsConfig {
         &self.tools
+    }
+
+    /// `[cairn]`, merged (macro files absolute).
+    pub fn cairn(&self) -> &CairnConfig {
+        &self.cairn
     }
 
     /// `[resources]`, merged.

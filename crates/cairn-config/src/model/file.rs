@@ -7,8 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    ComponentConfig, ComponentGroupConfig, DistroDefinition, DistroReference, ImageConfig,
-    PackageConfig, PackageGroupConfig, ResourcesConfig, TestSuiteConfig, is_default,
+    CairnConfig, ComponentConfig, ComponentGroupConfig, DistroDefinition, DistroReference,
+    ImageConfig, PackageConfig, PackageGroupConfig, ResourcesConfig, TestSuiteConfig, is_default,
 };
 
 /// One configuration file, as written (`azldev.toml`, `cairn.toml`, includes, extras).
@@ -54,6 +54,9 @@ pub struct ConfigFile {
     /// Test suites images refer to (a name may be defined once).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub test_suites: BTreeMap<String, TestSuiteConfig>,
+    /// cairn's own settings (azldev has no such table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cairn: Option<CairnConfig>,
 }
 
 /// `[project]`.

@@ -4,6 +4,7 @@
 //! extras). The types only parse and serialize; merging lives in [`crate::merge`] and
 //! checks in [`crate::validate`].
 
+mod cairn;
 mod component;
 mod distro;
 mod file;
@@ -14,6 +15,7 @@ mod resources;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use cairn::{BootstrapConfig, CairnBuildConfig, CairnConfig, HostProvides};
 pub use component::{
     BuildConfig, BuildHints, CheckConfig, ComponentConfig, ComponentPublishConfig, FailureConfig,
     HashType, Origin, OriginType, ReleaseCalculation, ReleaseConfig, RenderConfig,

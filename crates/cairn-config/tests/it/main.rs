@@ -3,6 +3,7 @@
 
 #![expect(clippy::print_stderr, reason = "tests say when they skip")]
 
+mod cairn_table;
 mod corpus;
 mod inheritance;
 mod mistakes;
