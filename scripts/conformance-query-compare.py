@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compare `cairn spec-query -O json` with cached `rpmspec -q` output (see conformance-query).
+"""Compare `cairn spec query -O json` with cached `rpmspec -q` output (see conformance-query).
 
 Usage: conformance-query-compare.py ORACLE_CACHE OURS_JSON
 
@@ -7,8 +7,10 @@ A spec agrees when every field rpmspec reports matches: the list of binary packa
 order), each package's epoch, version, release, arch and its Provides, Requires, Conflicts,
 Obsoletes, Recommends, Suggests, Supplements, Enhances and OrderWithRequires (as multisets of
 `name [op evr]`), and the source package's name, epoch, version, release, BuildRequires,
-BuildConflicts, Source and Patch file names, ExclusiveArch and ExcludeArch. Only specs that
-rpmspec parses are compared; specs only cairn fails on count as disagreements.
+BuildConflicts, Source and Patch file names, ExclusiveArch and ExcludeArch, and (when the
+python3-rpm oracle ran) the Source/Patch listing: every number and expanded value that
+`rpm.spec(path).sources` (spectool's data) reports. Only specs that rpmspec parses are
+compared; specs only cairn fails on count as disagreements.
 """
 import collections
 import json
@@ -45,7 +47,31 @@ def epoch_text(epoch):
     return "(none)" if epoch is None else str(epoch)
 
 
-def compare(name, cache, ours):
+def load_spectool(cache):
+    """The python3-rpm Source/Patch oracle: name -> {(kind, number): value}, or None."""
+    path = f"{cache}/spectool.jsonl"
+    if not os.path.exists(path):
+        return None
+    listings = {}
+    for line in open(path, errors="replace"):
+        record = json.loads(line)
+        if "sources" in record:
+            # rpm's flags: RPMBUILD_ISSOURCE 1, RPMBUILD_ISPATCH 2.
+            listings[record["name"]] = {
+                ("patch" if flags & 2 else "source", number): value
+                for value, number, flags in record["sources"]}
+    return listings
+
+
+def our_listing(spec):
+    listing = {}
+    for kind, field in (("source", "sources"), ("patch", "patches")):
+        for entry in spec["source"][field]:
+            listing[(kind, entry["number"])] = entry["location"]
+    return listing
+
+
+def compare(name, cache, ours, spectool):
     """Returns a list of (category, detail) disagreements."""
     problems = []
     binary = parse_oracle(open(f"{cache}/out/{name}.bin", errors="replace").read(), "@@PKG")
@@ -93,12 +119,19 @@ def compare(name, cache, ours):
                 missing = sorted((collections.Counter(want) - collections.Counter(have)).elements())
                 extra = sorted((collections.Counter(have) - collections.Counter(want)).elements())
                 problems.append((field, f"missing {missing[:4]} extra {extra[:4]}"))
+    if spectool is not None and name in spectool:
+        want, have = spectool[name], our_listing(spec)
+        if want != have:
+            missing = sorted(f"{k}{n}: {v}" for (k, n), v in want.items() if have.get((k, n)) != v)
+            extra = sorted(f"{k}{n}: {v}" for (k, n), v in have.items() if want.get((k, n)) != v)
+            problems.append(("sources listing", f"missing {missing[:3]} extra {extra[:3]}"))
     return problems
 
 
 def main():
     cache, ours_path = sys.argv[1], sys.argv[2]
     ours = {os.path.basename(r["path"])[:-5]: r for r in json.load(open(ours_path))}
+    spectool = load_spectool(cache)
     compared = agreed = rpm_failed = both_failed = only_cairn_ok = 0
     categories = collections.Counter()
     examples = collections.defaultdict(list)
@@ -115,7 +148,7 @@ def main():
                 only_cairn_ok += 1
             continue
         compared += 1
-        problems = compare(name, cache, ours[name])
+        problems = compare(name, cache, ours[name], spectool)
         if not problems:
             agreed += 1
             continue

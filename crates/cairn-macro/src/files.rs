@@ -105,7 +105,7 @@ impl MacroSet {
             }
         }
         Self {
-            table: context.table,
+            table: context.table.frozen(),
             files: loaded,
         }
     }
@@ -116,7 +116,7 @@ impl MacroSet {
         for definition in definitions {
             context.define(definition, level::CMDLINE)?;
         }
-        self.table = context.table;
+        self.table = context.table.frozen();
         Ok(())
     }
 }

@@ -476,6 +476,24 @@ impl RichDependency {
     }
 }
 
+impl RichDependency {
+    /// Whether printing this operand right before a `)` would let the `)` join it: a simple
+    /// dependency whose last word opens more parentheses than it closes (rpm's `SKIPNONWHITEX`
+    /// reads a `)` as part of such a word).
+    fn open_at_end(&self) -> bool {
+        let Self::Simple(dependency) = self else {
+            return false;
+        };
+        let last = dependency.constraint.as_ref().map_or(dependency.name.clone(), |c| c.evr.to_string());
+        last.matches('(').count() > last.matches(')').count()
+    }
+}
+
+/// Closes a group, with a space first when the last operand would swallow the `)`.
+fn close(f: &mut fmt::Formatter<'_>, last: &RichDependency) -> fmt::Result {
+    f.write_str(if last.open_at_end() { " )" } else { ")" })
+}
+
 impl fmt::Display for RichDependency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let chain = |f: &mut fmt::Formatter<'_>, operands: &[RichDependency], word: &str| {
@@ -486,14 +504,17 @@ impl fmt::Display for RichDependency {
                 }
                 write!(f, "{operand}")?;
             }
-            f.write_str(")")
+            close(f, operands.last().expect("a chain has operands"))
         };
         match self {
             Self::Simple(dependency) => write!(f, "{dependency}"),
             Self::And(operands) => chain(f, operands, "and"),
             Self::Or(operands) => chain(f, operands, "or"),
             Self::With(operands) => chain(f, operands, "with"),
-            Self::Without(left, right) => write!(f, "({left} without {right})"),
+            Self::Without(left, right) => {
+                write!(f, "({left} without {right}")?;
+                close(f, right)
+            }
             Self::If {
                 then,
                 condition,
@@ -510,10 +531,13 @@ impl fmt::Display for RichDependency {
                     "unless"
                 };
                 write!(f, "({then} {word} {condition}")?;
-                if let Some(otherwise) = otherwise {
-                    write!(f, " else {otherwise}")?;
+                match otherwise {
+                    Some(otherwise) => {
+                        write!(f, " else {otherwise}")?;
+                        close(f, otherwise)
+                    }
+                    None => close(f, condition),
                 }
-                f.write_str(")")
             }
         }
     }

@@ -336,30 +336,43 @@ pub(crate) fn header_kind(
 /// Splits header arguments into words: blanks separate words except inside quotes or a macro
 /// group, so `%{?with_x: a b}` and `"-x y"` stay one word.
 fn words(bytes: &[u8], start: usize, end: usize) -> Vec<Span> {
+    // A header joined over several lines by an open macro group holds newlines too.
+    let separates = |byte: u8| is_space(byte) || byte == b'\n';
     let mut words = Vec::new();
     let mut index = start;
     while index < end {
-        while index < end && is_space(bytes[index]) {
+        while index < end && separates(bytes[index]) {
             index += 1;
         }
         if index >= end {
             break;
         }
         let word_start = index;
-        let mut depth = 0u32;
+        // Open `%{` and `%(` groups, counted as rpm's reader counts them.
+        let (mut braces, mut parens) = (0u32, 0u32);
         let mut quote = None;
         while index < end {
             let byte = bytes[index];
             match (quote, byte) {
                 (Some(open), _) if byte == open => quote = None,
                 (Some(_), _) => {}
-                (None, b'"' | b'\'') => quote = Some(byte),
-                (None, b'%') if matches!(bytes.get(index + 1), Some(b'{' | b'(')) => {
-                    depth += 1;
-                    index += 1;
-                }
-                (None, b'}' | b')') if depth > 0 => depth -= 1,
-                (None, _) if depth == 0 && (is_space(byte) || byte == b'\n') => break,
+                (None, b'"' | b'\'') if braces + parens == 0 => quote = Some(byte),
+                (None, b'%') => match bytes.get(index + 1) {
+                    Some(b'{') => {
+                        braces += 1;
+                        index += 1;
+                    }
+                    Some(b'(') => {
+                        parens += 1;
+                        index += 1;
+                    }
+                    _ => {}
+                },
+                (None, b'{') if braces > 0 => braces += 1,
+                (None, b'}') if braces > 0 => braces -= 1,
+                (None, b'(') if parens > 0 => parens += 1,
+                (None, b')') if parens > 0 => parens -= 1,
+                (None, _) if braces + parens == 0 && separates(byte) => break,
                 (None, _) => {}
             }
             index += 1;
@@ -639,6 +652,18 @@ mod tests {
         let (parsed, diagnostics) = header(text);
         assert_eq!(slice(text, parsed.package.unwrap().name), "devel-%{x}");
         assert!(diagnostics.is_empty());
+    }
+
+    #[test]
+    fn headers_over_several_lines_split_into_words() {
+        let text = "%files -f %{lua:\nprint(1)\n} a\n\nb";
+        let (parsed, _) = header(text);
+        assert_eq!(
+            slice(text, parsed.option('f').unwrap().value.unwrap()),
+            "%{lua:\nprint(1)\n}"
+        );
+        assert_eq!(slice(text, parsed.package.unwrap().name), "a");
+        assert_eq!(slice(text, parsed.extra_arguments[0]), "b");
     }
 
     #[test]

@@ -56,7 +56,10 @@ impl std::error::Error for Hinted {}
 
 /// Builds an error with a hint.
 pub fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Hinted { message: message.into(), hint: hint.into() })
+    anyhow::Error::new(Hinted {
+        message: message.into(),
+        hint: hint.into(),
+    })
 }
 
 /// Writes `value` as pretty JSON and a newline to stdout.

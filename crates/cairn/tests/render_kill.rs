@@ -95,6 +95,7 @@ fn render_command(fixture: &Fixture) -> Command {
         .arg(fixture.project())
         .args(["-q", "component", "render", "-a", "--full", "-j", "2"])
         .env("XDG_CACHE_HOME", fixture.cache())
+        .env_remove("CAIRN_CACHE_DIR")
         .env("XDG_CONFIG_HOME", fixture.root().join("config"))
         .env("HOME", fixture.root().join("home"))
         .stdout(std::process::Stdio::null())

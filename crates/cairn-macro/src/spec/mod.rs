@@ -16,12 +16,14 @@ mod model;
 mod preamble;
 mod reader;
 mod sections;
+mod sources;
 
 use std::path::Path;
 
 pub use model::{
     Comparison, Dependency, Package, RichTree, SourceFile, SourcePackage, Spec, source_file_name,
 };
+pub use sources::{ListedSource, SourceKind};
 
 use crate::context::MacroContext;
 use crate::error::SpecError;

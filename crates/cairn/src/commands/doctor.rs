@@ -18,8 +18,16 @@ const TOOLS: &[(&str, &str, &str)] = &[
     ("rpmbuild", "rpm", "building SRPMs and RPMs"),
     ("rpmspec", "rpm", "oracle tests for spec evaluation"),
     ("bwrap", "bubblewrap", "sandboxed builds"),
-    ("createrepo_c", "createrepo-c", "oracle tests for repository metadata"),
-    ("dnf", "dnf", "installing images and oracle tests for the solver"),
+    (
+        "createrepo_c",
+        "createrepo-c",
+        "oracle tests for repository metadata",
+    ),
+    (
+        "dnf",
+        "dnf",
+        "installing images and oracle tests for the solver",
+    ),
     ("testsolv", "libsolv-tools", "oracle tests for the solver"),
 ];
 
@@ -51,5 +59,9 @@ pub fn run(_args: &DoctorArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
             }
         }
     }
-    Ok(if all_found { Status::Success } else { Status::CheckFailed })
+    Ok(if all_found {
+        Status::Success
+    } else {
+        Status::CheckFailed
+    })
 }

@@ -34,8 +34,6 @@ pub enum Command {
     Why(solve::WhyArgs),
     /// Parse RPM spec files losslessly and show their structure.
     Spec(spec::SpecArgs),
-    /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
-    SpecQuery(spec_query::SpecQueryArgs),
 }
 
 /// Runs one command.
@@ -49,6 +47,5 @@ pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
         Command::Solve(args) => solve::run_solve(&args, global),
         Command::Why(args) => solve::run_why(&args, global),
         Command::Spec(args) => spec::run(&args, global),
-        Command::SpecQuery(args) => spec_query::run(&args, global),
     }
 }

@@ -24,6 +24,8 @@ enum SpecCommand {
     Parse(ParseArgs),
     /// Print a spec's outline: sections, packages, tags, conditionals and macro definitions.
     Show(ShowArgs),
+    /// Evaluate specs as rpm does and list their packages and dependencies (like `rpmspec -q`).
+    Query(super::spec_query::SpecQueryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +54,7 @@ pub fn run(args: &SpecArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
     match &args.command {
         SpecCommand::Parse(args) => parse(args, global),
         SpecCommand::Show(args) => show(args, global),
+        SpecCommand::Query(args) => super::spec_query::run(args, global),
     }
 }
 
@@ -301,6 +304,38 @@ fn show(args: &ShowArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directories_are_searched_and_files_checked() {
+        let directory = tempfile::tempdir().unwrap();
+        std::fs::create_dir(directory.path().join("sub")).unwrap();
+        std::fs::write(directory.path().join("sub/a.spec"), "Name: a\n%endif\n").unwrap();
+        std::fs::write(directory.path().join("b.spec"), "Name: b\r\n%files").unwrap();
+        std::fs::write(directory.path().join("notes.txt"), "not a spec").unwrap();
+        let (files, failures) = collect_spec_files(&[directory.path().to_owned()]).unwrap();
+        assert!(failures.is_empty());
+        let names: Vec<_> = files
+            .iter()
+            .map(|path| path.file_name().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["b.spec", "a.spec"]);
+        let outcomes: Vec<Outcome> = files.iter().map(|path| parse_one(path, true)).collect();
+        assert!(
+            outcomes
+                .iter()
+                .all(|outcome| outcome.parsed && outcome.identical)
+        );
+        assert!(outcomes[0].errors.is_empty());
+        assert_eq!(outcomes[1].errors.len(), 1);
+        assert!(
+            outcomes[1].errors[0]
+                .message
+                .starts_with("%endif without a matching %if")
+        );
+        let missing = parse_one(&directory.path().join("missing.spec"), true);
+        assert!(!missing.parsed && missing.failure.unwrap().starts_with("cannot read"));
+        assert!(collect_spec_files(&[directory.path().join("nope")]).is_err());
+    }
 
     #[test]
     fn first_difference_names_the_line() {

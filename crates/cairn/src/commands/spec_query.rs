@@ -1,5 +1,6 @@
-//! `cairn spec-query`: evaluate specs as rpm does (macros, conditionals, Lua) and report
-//! their packages and dependencies, like `rpmspec -q`.
+//! `cairn spec query`: evaluate specs as rpm does (macros, conditionals, Lua) and report
+//! their packages and dependencies, like `rpmspec -q`; `cairn component query` reuses the
+//! evaluation for the project's rendered specs.
 
 #![expect(
     clippy::print_stdout,
@@ -26,6 +27,22 @@ pub struct SpecQueryArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
+    /// `_sourcedir` for every spec (default: the spec's own directory).
+    #[arg(long, value_name = "DIR")]
+    sourcedir: Option<PathBuf>,
+
+    /// A directory of per-spec sidecar directories: `_sourcedir` is `DIR/<spec name>` when it
+    /// exists (the corpus layout of `specs-4.0-include-deps/`).
+    #[arg(long, value_name = "DIR")]
+    sourcedir_map: Option<PathBuf>,
+
+    #[command(flatten)]
+    evaluation: EvaluationArgs,
+}
+
+/// How specs are evaluated and reported; shared by `spec query` and `component query`.
+#[derive(Debug, Args)]
+pub struct EvaluationArgs {
     /// Worker threads (default: one per CPU).
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     jobs: Option<usize>,
@@ -46,26 +63,28 @@ pub struct SpecQueryArgs {
     #[arg(long, default_value = "x86_64", value_name = "ARCH")]
     target: String,
 
-    /// `_sourcedir` for every spec (default: the spec's own directory).
-    #[arg(long, value_name = "DIR")]
-    sourcedir: Option<PathBuf>,
-
-    /// A directory of per-spec sidecar directories: `_sourcedir` is `DIR/<spec name>` when it
-    /// exists (the corpus layout of `specs-4.0-include-deps/`).
-    #[arg(long, value_name = "DIR")]
-    sourcedir_map: Option<PathBuf>,
-
     /// Do not run `%(...)` shell commands (they expand to nothing).
     #[arg(long)]
     no_shell: bool,
+
+    /// Print the Sources and Patches as `spectool -l -a` does instead of the packages.
+    #[arg(long)]
+    sources: bool,
 
     /// Exit 0 even when some specs fail to evaluate (they are still reported).
     #[arg(long)]
     allow_failures: bool,
 }
 
+/// One spec to evaluate and the `_sourcedir` it sees.
+pub struct Job {
+    pub path: PathBuf,
+    pub source_dir: PathBuf,
+}
+
+/// The evaluation of one spec.
 #[derive(Debug, Serialize)]
-struct Result {
+pub struct QueryResult {
     path: PathBuf,
     #[serde(skip_serializing_if = "Option::is_none")]
     spec: Option<Spec>,
@@ -73,14 +92,14 @@ struct Result {
     error: Option<String>,
 }
 
-fn collect_specs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+fn collect_specs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut specs = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
                 .follow_links(true)
                 .into_iter()
-                .filter_map(std::result::Result::ok)
+                .filter_map(Result::ok)
                 .filter(|entry| entry.path().extension().is_some_and(|e| e == "spec"))
                 .map(walkdir::DirEntry::into_path)
                 .collect();
@@ -90,31 +109,40 @@ fn collect_specs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             specs.push(path.clone());
         }
     }
-    Ok(specs)
+    specs
 }
 
-fn source_dir(args: &SpecQueryArgs, spec: &Path) -> String {
+fn source_dir(args: &SpecQueryArgs, spec: &Path) -> PathBuf {
     if let Some(dir) = &args.sourcedir {
-        return dir.to_string_lossy().into_owned();
+        return dir.clone();
     }
     if let (Some(map), Some(stem)) = (&args.sourcedir_map, spec.file_stem()) {
         let candidate = map.join(stem);
         if candidate.is_dir() {
-            return candidate.to_string_lossy().into_owned();
+            return candidate;
         }
     }
-    let dir = spec
-        .parent()
+    spec.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::path::absolute(dir)
-        .unwrap_or_else(|_| dir.to_owned())
-        .to_string_lossy()
-        .into_owned()
+        .unwrap_or(Path::new("."))
+        .to_owned()
 }
 
 pub fn run(args: &SpecQueryArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
-    let specs = collect_specs(&args.paths)?;
+    let jobs = collect_specs(&args.paths)
+        .into_iter()
+        .map(|path| Job {
+            source_dir: source_dir(args, &path),
+            path,
+        })
+        .collect();
+    let results = evaluate(jobs, &args.evaluation)?;
+    report(&results, &args.evaluation, global)
+}
+
+/// Evaluates `jobs` in parallel with the host's macros (unless turned off), `--macros` files
+/// and `--define`s.
+pub fn evaluate(jobs: Vec<Job>, args: &EvaluationArgs) -> anyhow::Result<Vec<QueryResult>> {
     let mut files = if args.no_host_macros {
         Vec::new()
     } else {
@@ -135,58 +163,61 @@ pub fn run(args: &SpecQueryArgs, global: &GlobalArgs) -> anyhow::Result<Status> 
         ..ContextConfig::default()
     });
     let shell_cache = Arc::new(ShellCache::default());
-    let options = EvaluateOptions {
-        target_cpu: args.target.clone(),
-        ..EvaluateOptions::default()
-    };
-    let evaluate = |path: &PathBuf| {
+    let evaluate = |job: &Job| {
         let mut context = MacroContext::new(&set, Arc::clone(&config), Arc::clone(&shell_cache));
+        let dir = std::path::absolute(&job.source_dir).unwrap_or_else(|_| job.source_dir.clone());
         let options = EvaluateOptions {
-            source_dir: Some(source_dir(args, path)),
-            ..options.clone()
+            target_cpu: args.target.clone(),
+            source_dir: Some(dir.to_string_lossy().into_owned()),
+            ..EvaluateOptions::default()
         };
-        match cairn_macro::spec::evaluate(path, &mut context, &options) {
-            Ok(spec) => Result {
-                path: path.clone(),
-                spec: Some(spec),
-                error: None,
-            },
-            Err(error) => Result {
-                path: path.clone(),
-                spec: None,
-                error: Some(error.to_string()),
-            },
+        let (spec, error) = match cairn_macro::spec::evaluate(&job.path, &mut context, &options) {
+            Ok(spec) => (Some(spec), None),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        QueryResult {
+            path: job.path.clone(),
+            spec,
+            error,
         }
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()?;
-    let results: Vec<Result> = pool.install(|| specs.par_iter().map(evaluate).collect());
+    Ok(pool.install(|| jobs.par_iter().map(evaluate).collect()))
+}
+
+/// Prints the results (NEVRAs, or the Source/Patch listing, or JSON) and the failures.
+pub fn report(
+    results: &[QueryResult],
+    args: &EvaluationArgs,
+    global: &GlobalArgs,
+) -> anyhow::Result<Status> {
     let failures = results.iter().filter(|r| r.error.is_some()).count();
     match global.output_format {
-        OutputFormat::Json => print_json(&results)?,
-        _ => {
+        OutputFormat::Json | OutputFormat::Toml => print_json(&results)?,
+        OutputFormat::Text => {
             let mut out = String::new();
-            for result in &results {
-                if let Some(spec) = &result.spec {
-                    for package in &spec.packages {
-                        out.push_str(&format!(
-                            "{}-{}.{}\n",
-                            package.name,
-                            package.evr(),
-                            package.arch
-                        ));
+            for spec in results.iter().filter_map(|result| result.spec.as_ref()) {
+                if args.sources {
+                    for entry in spec.sources_and_patches() {
+                        out.push_str(&format!("{entry}\n"));
                     }
+                    continue;
+                }
+                for package in &spec.packages {
+                    let evr = package.evr();
+                    out.push_str(&format!("{}-{evr}.{}\n", package.name, package.arch));
                 }
             }
             print!("{out}");
         }
     }
-    for result in results.iter().filter(|r| r.error.is_some()) {
-        eprintln!("error: {}", result.error.as_deref().unwrap_or_default());
+    for error in results.iter().filter_map(|r| r.error.as_deref()) {
+        eprintln!("error: {error}");
     }
-    if specs.len() > 1 {
-        eprintln!("{} specs evaluated, {failures} failed", specs.len());
+    if results.len() > 1 && !global.quiet {
+        eprintln!("{} specs evaluated, {failures} failed", results.len());
     }
     Ok(if failures > 0 && !args.allow_failures {
         Status::CheckFailed

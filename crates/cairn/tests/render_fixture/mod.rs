@@ -311,6 +311,7 @@ impl Fixture {
             .arg(self.project())
             .args(args)
             .env("XDG_CACHE_HOME", self.cache())
+            .env_remove("CAIRN_CACHE_DIR")
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("HOME", self.dir.path().join("home"))
             .env("GIT_CONFIG_NOSYSTEM", "1")

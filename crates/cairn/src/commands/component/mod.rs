@@ -3,6 +3,7 @@
 mod changed;
 mod diff_sources;
 mod list;
+mod query;
 mod render;
 mod show_spec;
 mod update;
@@ -24,6 +25,8 @@ pub struct ComponentArgs {
 pub enum ComponentCommand {
     /// List components with their resolved configuration and rendered-spec directory.
     List(list::ListArgs),
+    /// Evaluate the components' specs as rpm does: packages, dependencies, Sources/Patches.
+    Query(query::QueryArgs),
     /// Render post-overlay specs and sidecar files into the rendered-specs directory.
     Render(render::RenderArgs),
     /// Resolve source identities and write the lock files (`locks/<name>.lock`).
@@ -39,6 +42,7 @@ pub enum ComponentCommand {
 pub fn run(args: &ComponentArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
     match &args.command {
         ComponentCommand::List(list) => list::run(list, global),
+        ComponentCommand::Query(query) => query::run(query, global),
         ComponentCommand::Render(render) => render::run(render, global),
         ComponentCommand::Update(update) => update::run(update, global),
         ComponentCommand::Changed(changed) => changed::run(changed, global),
