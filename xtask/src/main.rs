@@ -1,9 +1,9 @@
 //! `cargo xtask <task>`: project tasks that are not part of the `cairn` binary.
 //!
 //! - `conformance azldev-cases DIR`: azldev's own overlay test cases, as data.
-//! - `conformance render-cases [--include-build-config] DIR`: Azure Linux render cases
-//!   (`user-overlays` kind until the render pipeline lands; the flag adds the
-//!   `build-config-only` cases, run with the synthesized overlays).
+//! - `conformance render-cases DIR`: Azure Linux render cases of every kind, through the
+//!   render pipeline (`--include-build-config`, once needed for the `build-config-only` cases,
+//!   is still accepted and changes nothing).
 //!
 //! - `bench overlay SPECS_DIR`: the overlay engine's throughput on real specs.
 //!
@@ -51,7 +51,7 @@ impl Tally {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask conformance azldev-cases DIR\n       cargo xtask conformance render-cases [--include-build-config] DIR\n       cargo xtask bench overlay SPECS_DIR";
+const USAGE: &str = "usage: cargo xtask conformance azldev-cases DIR\n       cargo xtask conformance render-cases DIR\n       cargo xtask bench overlay SPECS_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,9 +62,9 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["conformance", "azldev-cases", dir] => azldev_cases::run(&PathBuf::from(dir)),
-        ["conformance", "render-cases", dir] => render_cases::run(&PathBuf::from(dir), false),
-        ["conformance", "render-cases", "--include-build-config", dir] => {
-            render_cases::run(&PathBuf::from(dir), true)
+        ["conformance", "render-cases", dir]
+        | ["conformance", "render-cases", "--include-build-config", dir] => {
+            render_cases::run(&PathBuf::from(dir))
         }
         ["bench", "overlay", dir] => {
             return match bench::run(&PathBuf::from(dir)) {

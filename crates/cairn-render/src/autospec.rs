@@ -80,7 +80,11 @@ impl RenderEvaluator {
         }
     }
 
-    fn full(&self, request: &SpecRequest<'_>) -> Result<SpecValues, EvaluationError> {
+    fn full(
+        &self,
+        request: &SpecRequest<'_>,
+        source_dir: Option<&Path>,
+    ) -> Result<SpecValues, EvaluationError> {
         let mut context = MacroContext::new(&self.macros, self.config.clone(), self.shell.clone());
         let level = cairn_macro::table::level::CMDLINE;
         let external =
@@ -92,13 +96,13 @@ impl RenderEvaluator {
             .define("autochangelog %nil", level)
             .map_err(external)?;
         let text = String::from_utf8_lossy(request.spec);
-        let spec = evaluate_text(
-            Path::new("spec"),
-            &text,
-            &mut context,
-            &EvaluateOptions::default(),
-        )
-        .map_err(|error| EvaluationError::External(error.to_string()))?;
+        let options = EvaluateOptions {
+            source_dir: source_dir.map(|dir| dir.to_string_lossy().into_owned()),
+            ..EvaluateOptions::default()
+        };
+        let path = source_dir.map_or_else(|| Path::new("spec").to_owned(), |dir| dir.join("spec"));
+        let spec = evaluate_text(&path, &text, &mut context, &options)
+            .map_err(|error| EvaluationError::External(error.to_string()))?;
         let source = spec.source;
         let epoch_version = match source.epoch {
             Some(epoch) => format!("{epoch}:{}", source.version),
@@ -114,7 +118,24 @@ impl RenderEvaluator {
 impl SpecEvaluator for RenderEvaluator {
     fn evaluate(&self, request: &SpecRequest<'_>) -> Result<SpecValues, EvaluationError> {
         match self.preamble.evaluate(request) {
-            Err(EvaluationError::Unsupported { .. }) => self.full(request),
+            Err(EvaluationError::Unsupported { .. }) => self.full(request, None),
+            other => other,
+        }
+    }
+}
+
+/// [`RenderEvaluator`] with `%{_sourcedir}` at a directory holding the rendered tree, for
+/// specs that read files beside them (the macros file's `%{load:}` above all): rpmautospec
+/// parses the spec in its dist-git checkout, where those files exist.
+pub(crate) struct TreeEvaluator<'a> {
+    pub inner: &'a RenderEvaluator,
+    pub source_dir: Option<&'a Path>,
+}
+
+impl SpecEvaluator for TreeEvaluator<'_> {
+    fn evaluate(&self, request: &SpecRequest<'_>) -> Result<SpecValues, EvaluationError> {
+        match self.inner.preamble.evaluate(request) {
+            Err(EvaluationError::Unsupported { .. }) => self.inner.full(request, self.source_dir),
             other => other,
         }
     }

@@ -10,10 +10,10 @@ use cairn_overlay::release::{ReleaseBump, ReleaseBumpOptions, ReleaseRule, bump_
 use cairn_overlay::{EditOptions, MemoryEntry, Sources, Spec, apply_overlays};
 use cairn_source::{HashType, LookasideCache, LookasideFile, Mirror, SourcesEntry, SourcesFile};
 
-use crate::autospec::{HistoryInput, RenderEvaluator, expand};
+use crate::autospec::{HistoryInput, RenderEvaluator, TreeEvaluator, expand};
 use crate::error::ComponentError;
-use crate::filter::{FilterOutcome, SpecEnvironment, filter};
-use crate::output::Tree;
+use crate::filter::{FilterOutcome, SpecEnvironment, filter, reads_sidecars};
+use crate::output::{Tree, write_tree};
 use crate::plan::overlay_plan;
 use crate::source::{Origin, Setup};
 
@@ -22,6 +22,7 @@ pub(crate) struct Environment {
     pub spec: SpecEnvironment,
     pub evaluator: RenderEvaluator,
     pub edit: EditOptions,
+    pub release_rule: ReleaseRule,
     pub lookaside: LookasideCache,
 }
 
@@ -108,7 +109,7 @@ pub(crate) fn render(
         let bytes = file_bytes(&files, &spec_name).unwrap_or_default();
         let mut spec = Spec::parse(bytes);
         let options = ReleaseBumpOptions {
-            rule: ReleaseRule::IntegerWithDist,
+            rule: environment.release_rule,
             require_static: calculation == ReleaseCalculation::Static,
         };
         if let ReleaseBump::Bumped { .. } = bump_release(&mut spec, commits, &options)? {
@@ -124,7 +125,23 @@ pub(crate) fn render(
         changes: input.changes,
         changelog: file_bytes(&files, "changelog"),
     };
-    if let Some(processed) = expand(&spec, &history, &environment.evaluator)? {
+    // The tree is only written out when the spec reads files beside it.
+    let scratch = if reads_sidecars(&String::from_utf8_lossy(&spec)) {
+        let dir = tempfile::Builder::new()
+            .prefix("cairn-render-autospec-")
+            .tempdir()
+            .map_err(|error| ComponentError::io("creating", std::env::temp_dir(), error))?;
+        write_tree(dir.path(), &files)
+            .map_err(|error| ComponentError::io("writing", dir.path(), error))?;
+        Some(dir)
+    } else {
+        None
+    };
+    let evaluator = TreeEvaluator {
+        inner: &environment.evaluator,
+        source_dir: scratch.as_ref().map(tempfile::TempDir::path),
+    };
+    if let Some(processed) = expand(&spec, &history, &evaluator)? {
         set_file(&mut files, &spec_name, processed, 0o644);
     }
 

@@ -111,7 +111,7 @@ pub(crate) struct SpecEnvironment {
 
 /// Whether evaluating `spec` reads files beside it (`%include`, `%{load:}`, shell, Lua), so
 /// the tree must exist on disk while it is evaluated.
-fn reads_sidecars(spec: &str) -> bool {
+pub(crate) fn reads_sidecars(spec: &str) -> bool {
     ["%include", "%{load:", "%(", "%{lua:"]
         .iter()
         .any(|needle| spec.contains(needle))

@@ -11,6 +11,8 @@
 //!   `--check-only`, compared. Unchanged components are skipped (an incremental state kept in
 //!   the cache), failures become `RENDER_FAILED` markers, and one JSON row per component says
 //!   what happened.
+//! - [`MemoryRenderer`]: the same per-component steps on a tree and history held in memory
+//!   (the render-cases conformance runner uses it).
 //! - [`update()`]: `component update`, the lock files ([`cairn_lock`]).
 //! - [`changed()`]: `component changed`, locks and rendered `sources` between two commits.
 //! - [`diff_sources`] and [`show_spec`]: one component's sources before and after overlays,
@@ -29,6 +31,7 @@ mod error;
 mod filter;
 mod inputs;
 mod inspect;
+mod memory;
 pub mod output;
 mod plan;
 mod run;
@@ -36,6 +39,7 @@ mod source;
 mod state;
 mod update;
 
+pub use cairn_autospec::azldev::ProjectChange;
 pub use changed::{ChangeType, ChangedOptions, ChangedRow, changed};
 pub use error::{ComponentError, RunError};
 pub use filter::listed_name;
@@ -43,6 +47,7 @@ pub use inputs::{lock_dir, rendered_specs_dir};
 pub use inspect::{
     FileChange, FileDiff, SourceOptions, SourcesDiff, UpstreamSpec, diff_sources, show_spec,
 };
+pub use memory::{Compatibility, MemoryComponent, MemoryRenderer};
 pub use plan::{OverlayPlan, overlay_plan};
 pub use run::{
     CAIRN_VERSION, Progress, RenderOptions, RenderReport, RenderRow, RenderStatus, render,

@@ -8,17 +8,16 @@ use std::sync::{Arc, Mutex};
 
 use cairn_config::Project;
 use cairn_lock::{LockHistory, LockStore, ProjectRepository};
-use cairn_macro::{ContextConfig, MacroSet, ShellCache};
-use cairn_overlay::EditOptions;
-use cairn_source::{DistGitCache, LookasideCache, Mirror, Network, ResolvedSource};
+use cairn_macro::MacroSet;
+use cairn_source::{DistGitCache, Mirror, Network, ResolvedSource};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::autospec::{RenderEvaluator, project_changes};
+use crate::autospec::project_changes;
 use crate::component::{Environment, RenderInput, render as render_component};
 use crate::error::{ComponentError, RunError};
-use crate::filter::SpecEnvironment;
 use crate::inputs::{Located, identity, locate_all, lock_dir, resolve_commits};
+use crate::memory::{self, Compatibility};
 use crate::output::{self, Tree, component_dir, marker_tree};
 use crate::source::{Origin, read_local, read_upstream};
 use crate::state::{ComponentState, RenderState, component_key, stat_tree};
@@ -51,6 +50,8 @@ pub struct RenderOptions {
     pub state_cache: PathBuf,
     /// Seconds since the epoch: the time of a dirty synthetic commit.
     pub now: i64,
+    /// Which azldev the output matches where its behaviour changed.
+    pub compatibility: Compatibility,
 }
 
 /// A component's outcome.
@@ -157,9 +158,9 @@ fn project_history(project: &Project) -> Result<Option<LockHistory>, RunError> {
 }
 
 /// What the macro environment is, for the component keys.
-fn environment_key(macros: &MacroSet) -> String {
+fn environment_key(macros: &MacroSet, compatibility: Compatibility) -> String {
     use std::os::unix::fs::MetadataExt as _;
-    let mut parts = Vec::new();
+    let mut parts = vec![compatibility.key()];
     for file in macros.files() {
         let stamp = std::fs::metadata(file)
             .map(|metadata| format!("{}:{}", metadata.len(), metadata.mtime()))
@@ -198,19 +199,13 @@ fn render_in_pool(
     let store = LockStore::new(lock_dir(project));
     let history = project_history(project)?;
     let macros = Arc::new(MacroSet::host("x86_64"));
-    let context = Arc::new(ContextConfig::default());
-    let shell = Arc::new(ShellCache::default());
-    let environment = Environment {
-        spec: SpecEnvironment {
-            macros: macros.clone(),
-            config: context.clone(),
-            shell: shell.clone(),
-        },
-        evaluator: RenderEvaluator::new(macros.clone(), context, shell),
-        edit: EditOptions::default(),
-        lookaside: LookasideCache::new(&options.lookaside_cache).network(options.network),
-    };
-    let environment_key = environment_key(&macros);
+    let environment = memory::environment(
+        macros.clone(),
+        options.compatibility,
+        &options.lookaside_cache,
+        options.network,
+    );
+    let environment_key = environment_key(&macros, options.compatibility);
     let state_path = RenderState::path(&options.state_cache, &options.output);
     let state = RenderState::load(&state_path, &options.output);
 

@@ -41,6 +41,10 @@ pub struct RenderArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
+    /// Render as the azldev of April 2026 that rendered Azure Linux 4.0: section removal
+    /// without balancing `%if` blocks, and the Release bump of any leading integer.
+    #[arg(long)]
+    azldev_april_2026: bool,
 }
 
 pub fn run(args: &RenderArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
@@ -86,6 +90,11 @@ pub fn run(args: &RenderArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
             .map_or(0, |elapsed| {
                 i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
             }),
+        compatibility: if args.azldev_april_2026 {
+            cairn_render::Compatibility::APRIL_2026
+        } else {
+            cairn_render::Compatibility::default()
+        },
     };
     let bar = progress_bar(global, names.len() as u64, "rendering");
     let report = cairn_render::render(&project, &names, &options, &|progress| {
