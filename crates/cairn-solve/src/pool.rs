@@ -122,6 +122,9 @@ pub enum FileMatching {
     Rpm,
     /// libsolv's: files and directories directly under `/` (`/etc`, `/etc2`) never provide their
     /// path, as libsolv 0.7 and dnf 4 behave (see the peers README); explicit `Provides:` still do.
+    /// A versioned dependency on a path (`/usr/bin/tool >= 1`) matches nothing at all, not even a
+    /// versioned `Provides:` of the path (libsolv 0.7.23's testsolv: "nothing provides"), where
+    /// rpm accepts any package owning or providing the path.
     Libsolv,
 }
 
@@ -146,6 +149,7 @@ pub struct Pool {
     installonly_cache: OnceCell<Vec<bool>>,
     /// Set by [`PoolBuilder::build`]; from then on every new dependency gets a cache slot.
     built: bool,
+    file_matching: FileMatching,
 }
 
 impl fmt::Debug for Pool {
@@ -211,6 +215,7 @@ impl PoolBuilder {
                 installonly: Vec::new(),
                 installonly_cache: OnceCell::new(),
                 built: false,
+                file_matching: FileMatching::default(),
             },
             arch_policy,
             excludes: None,
@@ -388,6 +393,7 @@ impl PoolBuilder {
         }
         self.pool.whatprovides = (0..self.pool.deps.len()).map(|_| OnceCell::new()).collect();
         self.pool.built = true;
+        self.pool.file_matching = self.file_matching;
         self.pool
     }
 }
@@ -654,6 +660,12 @@ impl Pool {
                 found.extend(self.file_owners.get(&name).into_iter().flatten().copied());
                 found
             }
+            Dep::Range(name, ..)
+                if self.file_matching == FileMatching::Libsolv
+                    && self.name(name).starts_with('/') =>
+            {
+                Vec::new()
+            }
             Dep::Range(name, comparison, evr) => {
                 let wanted = self.evr(evr).parts();
                 let mut found: Vec<PackageId> = self
@@ -898,15 +910,23 @@ pub(crate) mod tests {
     #[test]
     fn top_level_paths_follow_the_chosen_semantics() {
         let packages = [
-            package("a-1-1.noarch", &[("requires", "/etc2")]),
-            package("b-1-1.noarch", &[("file", "/etc2")]),
+            package(
+                "a-1-1.noarch",
+                &[("requires", "/etc2"), ("requires", "/usr/bin/b >= 1")],
+            ),
+            package(
+                "b-1-1.noarch",
+                &[
+                    ("file", "/etc2"),
+                    ("file", "/usr/bin/b"),
+                    ("provides", "/usr/bin/b = 2"),
+                ],
+            ),
         ];
         let rpm = pool(&packages);
-        assert_eq!(
-            rpm.whatprovides(rpm.solvable(PackageId(1)).requires[0])
-                .len(),
-            1
-        );
+        for requires in rpm.solvable(PackageId(1)).requires.iter() {
+            assert_eq!(rpm.whatprovides(*requires).len(), 1);
+        }
         let mut builder = PoolBuilder::new(ArchPolicy::new(cairn_rpm_types::Arch::new("x86_64")))
             .file_matching(FileMatching::Libsolv);
         let repository = builder.add_repository("test", 0);
@@ -914,10 +934,8 @@ pub(crate) mod tests {
             builder.add_package(repository, package);
         }
         let libsolv = builder.build();
-        assert!(
-            libsolv
-                .whatprovides(libsolv.solvable(PackageId(1)).requires[0])
-                .is_empty()
-        );
+        for requires in libsolv.solvable(PackageId(1)).requires.iter() {
+            assert!(libsolv.whatprovides(*requires).is_empty());
+        }
     }
 }

@@ -40,10 +40,13 @@ pub(crate) enum VersionSet {
     Provides(u32, DepId),
     /// Exactly these packages (all of one name).
     Packages(u32, Box<[PackageId]>),
-    /// Allowed next to `except`: packages of the name that do not provide the dependency.
-    NotProviding(u32, DepId, PackageId),
+    /// Packages of the name that do not provide the dependency; `except` (the package whose
+    /// Conflicts this is) is allowed too.
+    NotProviding(u32, DepId, Option<PackageId>),
     /// Allowed next to `except`: packages of the name that the Obsoletes does not match.
     NotObsoleted(u32, DepId, PackageId),
+    /// No package: a Requires clause the owner makes false by being installed.
+    Impossible(u32, DepId),
     /// The virtual package standing for "no package provides this" (an index into
     /// [`Provider::absences`]); its name is virtual too.
     Absence(u32),
@@ -56,7 +59,8 @@ impl VersionSet {
             | Self::Provides(name, _)
             | Self::Packages(name, _)
             | Self::NotProviding(name, ..)
-            | Self::NotObsoleted(name, ..) => name,
+            | Self::NotObsoleted(name, ..)
+            | Self::Impossible(name, _) => name,
             Self::Absence(_) => unreachable!("an absence's name depends on the pool"),
         }
     }
@@ -77,7 +81,7 @@ pub(crate) struct Provider<'p> {
     version_sets: RefCell<FastIndexSet<VersionSet>>,
     unions: RefCell<FastIndexSet<Box<[VersionSetId]>>>,
     /// Virtual packages "nothing provides `atom`" (a conflict on its providers, `except` allowed).
-    absences: RefCell<FastIndexSet<(DepId, PackageId)>>,
+    absences: RefCell<FastIndexSet<DepId>>,
     strings: RefCell<FastIndexSet<String>>,
 }
 
@@ -130,11 +134,12 @@ impl<'p> Provider<'p> {
             VersionSet::Provides(_, dep) => pool.whatprovides(*dep).binary_search(&id).is_ok(),
             VersionSet::Packages(_, ids) => ids.contains(&id),
             VersionSet::NotProviding(_, dep, except) => {
-                id == *except || pool.whatprovides(*dep).binary_search(&id).is_err()
+                Some(id) == *except || pool.whatprovides(*dep).binary_search(&id).is_err()
             }
             VersionSet::NotObsoleted(_, dep, except) => {
                 id == *except || !pool.matches_nevr(id, *dep)
             }
+            VersionSet::Impossible(..) => false,
             VersionSet::Absence(_) => true,
         }
     }
@@ -192,9 +197,9 @@ impl<'p> Provider<'p> {
         )
     }
 
-    /// The absence of `atom` (a virtual package), `except` being allowed next to it.
-    fn absence(&self, atom: DepId, except: PackageId) -> u32 {
-        self.absences.borrow_mut().insert_full((atom, except)).0 as u32
+    /// The absence of `atom` (a virtual package).
+    fn absence(&self, atom: DepId) -> u32 {
+        self.absences.borrow_mut().insert_full(atom).0 as u32
     }
 
     /// Whether a solvable id is a virtual absence rather than a package.
@@ -203,84 +208,115 @@ impl<'p> Provider<'p> {
     }
 
     /// Clauses of a rich dependency as requirements of `owner`: each a union of providers of its
-    /// positive atoms and absences of its negative ones. A clause of a single negative atom is a
-    /// plain conflict. `except` is the package a conflict clause may not exclude (rpm ignores a
-    /// package's conflicts with itself).
+    /// positive atoms and absences of its negative ones.
+    ///
+    /// Literals the owner itself decides follow libsolv's `add_complex_deprules()` (which expands
+    /// atoms into package literals and merges them with the owner's `-p`): a positive atom the
+    /// owner provides makes the clause hold; a negative atom the owner provides is false while
+    /// the owner is installed, so it drops out. A Requires clause left empty makes the owner
+    /// uninstallable. A Conflicts clause left empty is a self-conflict, which rpm and libsolv
+    /// ignore: only the atoms' other providers are excluded, each on its own (libsolv skips the
+    /// one-literal block `-p` and keeps the blocks naming other providers).
     fn add_clauses(
         &self,
         owner: PackageId,
+        dep: DepId,
         clauses: Vec<Vec<Literal>>,
-        except: PackageId,
+        kind: ClauseKind,
         known: &mut KnownDependencies,
     ) {
         let pool = self.pool;
+        let provides = |atom: DepId| pool.whatprovides(atom).binary_search(&owner).is_ok();
         'clauses: for clause in clauses {
             let mut positives = Vec::new();
             let mut negatives = Vec::new();
+            let mut own_negatives = Vec::new();
             for literal in clause {
                 match literal {
-                    Literal::Positive(atom) => {
-                        if pool.whatprovides(atom).binary_search(&owner).is_ok() {
-                            continue 'clauses;
-                        }
-                        positives.push(atom);
-                    }
+                    Literal::Positive(atom) if provides(atom) => continue 'clauses,
+                    Literal::Positive(atom) => positives.push(atom),
                     // Something nothing provides is never installed: the clause always holds.
                     Literal::Negative(atom) if pool.whatprovides(atom).is_empty() => {
                         continue 'clauses;
                     }
+                    Literal::Negative(atom) if provides(atom) => own_negatives.push(atom),
                     Literal::Negative(atom) => negatives.push(atom),
                 }
             }
-            if let ([], [atom]) = (positives.as_slice(), negatives.as_slice()) {
-                let providers: Vec<PackageId> = pool
-                    .whatprovides(*atom)
-                    .iter()
-                    .copied()
-                    .filter(|&p| p != except)
-                    .collect();
-                for name in self.names_in_order(&providers) {
-                    known.constrains.push(
-                        self.intern_version_set(VersionSet::NotProviding(name, *atom, except)),
-                    );
+            match (positives.as_slice(), negatives.as_slice()) {
+                ([], []) if kind == ClauseKind::Requires => {
+                    let name = pool.solvable(owner).name;
+                    let set = self.intern_version_set(VersionSet::Impossible(name, dep));
+                    known.requirements.push(Requirement::Single(set).into());
                 }
-                continue;
-            }
-            // Version sets holding libsolv's choice first, so that resolvo's first pick is
-            // libsolv's; absences before providers otherwise (install nothing eagerly).
-            let mut sets: Vec<(bool, bool, VersionSetId)> = Vec::new();
-            for &atom in &negatives {
-                let preferred = !pool
-                    .whatprovides(atom)
-                    .iter()
-                    .any(|&id| self.is_preferred(id));
-                let set = self.intern_version_set(VersionSet::Absence(self.absence(atom, except)));
-                if !sets.iter().any(|&(.., existing)| existing == set) {
-                    sets.push((preferred, true, set));
-                }
-            }
-            for &atom in &positives {
-                let providers = pool.whatprovides(atom);
-                for name in self.names_in_order(providers) {
-                    let set = self.intern_version_set(VersionSet::Provides(name, atom));
-                    let preferred = providers
-                        .iter()
-                        .any(|&id| pool.solvable(id).name == name && self.is_preferred(id));
-                    if !sets.iter().any(|&(.., existing)| existing == set) {
-                        sets.push((preferred, false, set));
+                ([], []) => {
+                    for atom in own_negatives {
+                        self.add_conflict(owner, atom, known);
                     }
                 }
+                ([], [atom]) => self.add_conflict(owner, *atom, known),
+                _ => {
+                    let requirement = self.clause_requirement(&positives, &negatives);
+                    known.requirements.push(requirement.into());
+                }
             }
-            sets.sort_by_key(|&(preferred, absence, _)| (!preferred, !absence));
-            let mut sets: Vec<VersionSetId> = sets.into_iter().map(|(.., set)| set).collect();
-            if sets.is_empty() {
-                let atom = positives[0];
-                sets.push(
-                    self.intern_version_set(VersionSet::Provides(self.capability_name(atom), atom)),
-                );
-            }
-            known.requirements.push(self.intern_union(sets).into());
         }
+    }
+
+    /// `owner` conflicts with every other provider of `atom`.
+    fn add_conflict(&self, owner: PackageId, atom: DepId, known: &mut KnownDependencies) {
+        let providers: Vec<PackageId> = self
+            .pool
+            .whatprovides(atom)
+            .iter()
+            .copied()
+            .filter(|&p| p != owner)
+            .collect();
+        for name in self.names_in_order(&providers) {
+            known
+                .constrains
+                .push(self.intern_version_set(VersionSet::NotProviding(name, atom, Some(owner))));
+        }
+    }
+
+    /// A union of the providers of `positives` and the absences of `negatives` (none of which
+    /// the owner provides).
+    fn clause_requirement(&self, positives: &[DepId], negatives: &[DepId]) -> Requirement {
+        let pool = self.pool;
+        // Version sets holding libsolv's choice first, so that resolvo's first pick is
+        // libsolv's; absences before providers otherwise (install nothing eagerly).
+        let mut sets: Vec<(bool, bool, VersionSetId)> = Vec::new();
+        for &atom in negatives {
+            let preferred = !pool
+                .whatprovides(atom)
+                .iter()
+                .any(|&id| self.is_preferred(id));
+            let set = self.intern_version_set(VersionSet::Absence(self.absence(atom)));
+            if !sets.iter().any(|&(.., existing)| existing == set) {
+                sets.push((preferred, true, set));
+            }
+        }
+        for &atom in positives {
+            let providers = pool.whatprovides(atom);
+            for name in self.names_in_order(providers) {
+                let set = self.intern_version_set(VersionSet::Provides(name, atom));
+                let preferred = providers
+                    .iter()
+                    .any(|&id| pool.solvable(id).name == name && self.is_preferred(id));
+                if !sets.iter().any(|&(.., existing)| existing == set) {
+                    sets.push((preferred, false, set));
+                }
+            }
+        }
+        sets.sort_by_key(|&(preferred, absence, _)| (!preferred, !absence));
+        let mut sets: Vec<VersionSetId> = sets.into_iter().map(|(.., set)| set).collect();
+        if sets.is_empty() {
+            let atom = positives[0];
+            sets.push(
+                self.intern_version_set(VersionSet::Provides(self.capability_name(atom), atom)),
+            );
+        }
+        self.intern_union(sets)
     }
 
     fn dependencies_of(&self, id: PackageId) -> KnownDependencies {
@@ -289,12 +325,8 @@ impl<'p> Provider<'p> {
         let mut known = KnownDependencies::default();
         for &dep in solvable.requires.iter() {
             if pool.is_complex(dep) {
-                self.add_clauses(
-                    id,
-                    rich::clauses(pool, dep, false),
-                    PackageId(0),
-                    &mut known,
-                );
+                let clauses = rich::clauses(pool, dep, false);
+                self.add_clauses(id, dep, clauses, ClauseKind::Requires, &mut known);
                 continue;
             }
             if pool.whatprovides(dep).binary_search(&id).is_ok() {
@@ -304,24 +336,12 @@ impl<'p> Provider<'p> {
         }
         for &dep in solvable.conflicts.iter() {
             if pool.is_complex(dep) {
-                let clauses = rich::clauses(pool, dep, true)
-                    .into_iter()
-                    .filter(|clause| !is_only_self(pool, id, clause))
-                    .collect();
-                self.add_clauses(id, clauses, id, &mut known);
+                let clauses = rich::clauses(pool, dep, true);
+                self.add_clauses(id, dep, clauses, ClauseKind::Conflicts, &mut known);
                 continue;
             }
-            let providers: Vec<PackageId> = pool
-                .whatprovides(dep)
-                .iter()
-                .copied()
-                .filter(|&p| p != id)
-                .collect();
-            for name in self.names_in_order(&providers) {
-                known
-                    .constrains
-                    .push(self.intern_version_set(VersionSet::NotProviding(name, dep, id)));
-            }
+            // rpm and libsolv ignore a package's conflict with itself.
+            self.add_conflict(id, dep, &mut known);
         }
         for &dep in solvable.obsoletes.iter() {
             let mut names: Vec<u32> = pool
@@ -342,13 +362,12 @@ impl<'p> Provider<'p> {
     }
 }
 
-/// Whether every part of a conflict clause is met by the package itself: rpm ignores a package's
-/// conflicts with itself.
-fn is_only_self(pool: &Pool, id: PackageId, clause: &[Literal]) -> bool {
-    clause.iter().all(|literal| match literal {
-        Literal::Negative(atom) => pool.whatprovides(*atom) == [id],
-        Literal::Positive(_) => false,
-    })
+/// Which dependency a rich dependency's clauses come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ClauseKind {
+    Requires,
+    /// Clauses of the negated dependency.
+    Conflicts,
 }
 
 impl Interner for Provider<'_> {
@@ -357,7 +376,7 @@ impl Interner for Provider<'_> {
 
     fn display_solvable(&self, solvable: SolvableId) -> impl Display + '_ {
         if self.is_virtual(solvable) {
-            let (atom, _) =
+            let atom =
                 self.absences.borrow()[(solvable.into_raw() - self.absence_base().0) as usize];
             return format!("(nothing providing {})", self.pool.dep_to_string(atom));
         }
@@ -377,7 +396,7 @@ impl Interner for Provider<'_> {
     fn display_name(&self, name: NameId) -> impl Display + '_ {
         let (_, base) = self.absence_base();
         if name.into_raw() >= base {
-            let (atom, _) = self.absences.borrow()[(name.into_raw() - base) as usize];
+            let atom = self.absences.borrow()[(name.into_raw() - base) as usize];
             return format!("absence of {}", self.pool.dep_to_string(atom));
         }
         self.pool.name(name.into_raw()).to_owned()
@@ -400,11 +419,20 @@ impl Interner for Provider<'_> {
                 .map(|&id| pool.package_evr(id))
                 .collect::<Vec<_>>()
                 .join(" | "),
-            VersionSet::NotProviding(_, dep, except) => {
+            VersionSet::NotProviding(_, dep, Some(except)) => {
                 format!(
                     "(not providing {}, as {} conflicts with it)",
                     pool.dep_to_string(dep),
                     pool.nevra(except)
+                )
+            }
+            VersionSet::NotProviding(_, dep, None) => {
+                format!("(not providing {})", pool.dep_to_string(dep))
+            }
+            VersionSet::Impossible(_, dep) => {
+                format!(
+                    "(none: `{}` is false once it is installed)",
+                    pool.dep_to_string(dep)
                 )
             }
             VersionSet::NotObsoleted(_, dep, except) => {
@@ -533,19 +561,12 @@ impl DependencyProvider for Provider<'_> {
 
     async fn get_dependencies(&self, solvable: SolvableId) -> Dependencies {
         if self.is_virtual(solvable) {
-            let (atom, except) =
+            let atom =
                 self.absences.borrow()[(solvable.into_raw() - self.absence_base().0) as usize];
-            let providers: Vec<PackageId> = self
-                .pool
-                .whatprovides(atom)
-                .iter()
-                .copied()
-                .filter(|&p| p != except)
-                .collect();
             let constrains = self
-                .names_in_order(&providers)
+                .names_in_order(self.pool.whatprovides(atom))
                 .into_iter()
-                .map(|name| self.intern_version_set(VersionSet::NotProviding(name, atom, except)))
+                .map(|name| self.intern_version_set(VersionSet::NotProviding(name, atom, None)))
                 .collect();
             return Dependencies::Known(KnownDependencies {
                 requirements: Vec::new(),

@@ -84,19 +84,28 @@ impl Random {
     }
 }
 
-/// A universe of 6 to 20 packages over a handful of names and virtual capabilities, with every
-/// kind of dependency, and 1 to 3 install jobs.
-pub fn universe(seed: u64) -> (Vec<Package>, Vec<String>) {
+/// A generated problem: repositories (name, libsolv priority, packages), jobs, weak deps on/off.
+pub struct Universe {
+    pub repos: Vec<(&'static str, i32, Vec<Package>)>,
+    pub jobs: Vec<String>,
+    pub weak: bool,
+}
+
+/// A universe of 6 to 20 packages over a handful of names, virtual capabilities and files, with
+/// every kind of dependency (epochs, `~`/`^` versions, rich operators), in one or two
+/// repositories, and 1 to 3 install jobs.
+pub fn universe(seed: u64) -> Universe {
     let mut random = Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let names = [
         "alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa",
     ];
-    let virtuals = ["cap-a", "cap-b", "cap-c"];
+    let virtuals = ["cap-a", "cap-b", "cap-c", "/usr/bin/tool", "/etc/conf"];
+    let versions = ["1", "2", "3", "2~rc1", "2^git1", "1:1", "1.0"];
     let count = 6 + random.below(15);
-    let mut specs: Vec<(String, u32)> = Vec::new();
+    let mut specs: Vec<(String, &str)> = Vec::new();
     for _ in 0..count {
         let name = names[random.below(names.len())];
-        let version = 1 + random.below(3) as u32;
+        let version = versions[random.below(versions.len())];
         if !specs.iter().any(|(n, v)| n == name && *v == version) {
             specs.push((name.to_owned(), version));
         }
@@ -105,7 +114,7 @@ pub fn universe(seed: u64) -> (Vec<Package>, Vec<String>) {
     for (name, version) in &specs {
         let mut deps: Vec<(String, String)> = Vec::new();
         let pick = |random: &mut Random| -> String {
-            if random.chance(30) {
+            if random.chance(35) {
                 virtuals[random.below(virtuals.len())].to_owned()
             } else {
                 names[random.below(names.len())].to_owned()
@@ -113,9 +122,9 @@ pub fn universe(seed: u64) -> (Vec<Package>, Vec<String>) {
         };
         for _ in 0..random.below(3) {
             let target = pick(&mut random);
-            let dep = match random.below(10) {
-                0 => format!("{target} >= {}", 1 + random.below(3)),
-                1 => format!("{target} < {}", 2 + random.below(2)),
+            let dep = match random.below(14) {
+                0 => format!("{target} >= {}", versions[random.below(versions.len())]),
+                1 => format!("{target} < {}", versions[random.below(versions.len())]),
                 2 => format!("({target} or {})", pick(&mut random)),
                 3 => format!("({target} if {})", pick(&mut random)),
                 4 => format!(
@@ -124,31 +133,51 @@ pub fn universe(seed: u64) -> (Vec<Package>, Vec<String>) {
                     pick(&mut random)
                 ),
                 5 => format!("({target} and {})", pick(&mut random)),
+                6 => format!("({target} unless {})", pick(&mut random)),
+                7 => format!(
+                    "({target} unless {} else {})",
+                    pick(&mut random),
+                    pick(&mut random)
+                ),
+                8 => format!("({target} with {})", pick(&mut random)),
+                9 => format!("({target} without {})", pick(&mut random)),
                 _ => target,
             };
             deps.push(("requires".into(), dep));
         }
         if random.chance(35) {
-            deps.push((
-                "provides".into(),
-                virtuals[random.below(virtuals.len())].to_owned(),
-            ));
+            let provided = virtuals[random.below(virtuals.len())];
+            let kind = if provided.starts_with('/') {
+                "file"
+            } else {
+                "provides"
+            };
+            deps.push((kind.into(), provided.to_owned()));
         }
         if random.chance(10) {
             deps.push(("conflicts".into(), pick(&mut random)));
         }
+        if random.chance(5) {
+            deps.push((
+                "conflicts".into(),
+                format!("({} and {})", pick(&mut random), pick(&mut random)),
+            ));
+        }
         if random.chance(8) {
+            let obsoleted = names[random.below(names.len())];
             deps.push((
                 "obsoletes".into(),
-                format!(
-                    "{} < {}",
-                    names[random.below(names.len())],
-                    1 + random.below(3)
-                ),
+                format!("{obsoleted} < {}", versions[random.below(versions.len())]),
             ));
         }
         if random.chance(25) {
             deps.push(("recommends".into(), pick(&mut random)));
+        }
+        if random.chance(5) {
+            deps.push((
+                "recommends".into(),
+                format!("({} if {})", pick(&mut random), pick(&mut random)),
+            ));
         }
         if random.chance(10) {
             deps.push((
@@ -158,6 +187,9 @@ pub fn universe(seed: u64) -> (Vec<Package>, Vec<String>) {
         }
         if random.chance(8) {
             deps.push(("suggests".into(), pick(&mut random)));
+        }
+        if random.chance(4) {
+            deps.push(("enhances".into(), pick(&mut random)));
         }
         let refs: Vec<(&str, &str)> = deps.iter().map(|(k, d)| (k.as_str(), d.as_str())).collect();
         packages.push(package(&format!("{name}-{version}-1.noarch"), &refs));
@@ -169,5 +201,18 @@ pub fn universe(seed: u64) -> (Vec<Package>, Vec<String>) {
             jobs.push(name);
         }
     }
-    (packages, jobs)
+    // A second repository with its own priority, for a quarter of the cases.
+    let repos = if random.chance(25) {
+        let split = random.below(packages.len());
+        let second = packages.split_off(split);
+        let priority = random.below(3) as i32 - 1;
+        vec![("main", 0, packages), ("extra", priority, second)]
+    } else {
+        vec![("main", 0, packages)]
+    };
+    Universe {
+        repos,
+        jobs,
+        weak: !random.chance(10),
+    }
 }

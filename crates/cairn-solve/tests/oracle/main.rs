@@ -11,7 +11,7 @@ mod testcase;
 
 use cairn_repomd::Package;
 use cairn_rpm_types::{Arch, ArchPolicy};
-use cairn_solve::{PoolBuilder, Request, Strategy};
+use cairn_solve::{FileMatching, PoolBuilder, Request, Strategy};
 
 use testcase::{Outcome, testsolv};
 
@@ -21,7 +21,10 @@ fn ours(
     jobs: &[&str],
     weak: bool,
 ) -> (Outcome, Option<Strategy>) {
-    let mut builder = PoolBuilder::new(ArchPolicy::new(Arch::new("x86_64")));
+    // libsolv's file semantics: the oracle is libsolv (rpm's differ on versioned path
+    // dependencies and on paths directly under `/`).
+    let mut builder =
+        PoolBuilder::new(ArchPolicy::new(Arch::new("x86_64"))).file_matching(FileMatching::Libsolv);
     for (name, priority, packages) in repos {
         let id = builder.add_repository(*name, *priority);
         for package in packages {
@@ -211,6 +214,59 @@ fn hand_written_cases_match_testsolv() {
             vec!["a", "b"],
         ),
         (
+            "a rich Requires whose condition the package meets itself",
+            vec![
+                pkg(
+                    "alpha-1-1.noarch",
+                    &[("requires", "(beta if alpha else gamma)")],
+                ),
+                pkg("beta-1-1.noarch", &[]),
+                pkg("gamma-1-1.noarch", &[]),
+            ],
+            vec!["alpha"],
+        ),
+        (
+            "unsolvable: `unless` the package itself",
+            vec![
+                pkg("alpha-1-1.noarch", &[("requires", "(tool unless alpha)")]),
+                pkg("tool-1-1.noarch", &[]),
+            ],
+            vec!["alpha"],
+        ),
+        (
+            "a rich Conflicts naming the package itself: the other part still conflicts",
+            vec![
+                pkg(
+                    "alpha-1-1.noarch",
+                    &[("provides", "cap"), ("conflicts", "(cap and beta)")],
+                ),
+                pkg("beta-1-1.noarch", &[]),
+            ],
+            vec!["alpha", "beta"],
+        ),
+        (
+            "a rich Conflicts only the package itself meets is ignored, other providers are not",
+            vec![
+                pkg(
+                    "alpha-1-1.noarch",
+                    &[
+                        ("provides", "cap"),
+                        ("provides", "cap2"),
+                        ("conflicts", "(cap and cap2)"),
+                        ("conflicts", "(cap if beta)"),
+                        ("requires", "other"),
+                    ],
+                ),
+                pkg("beta-1-1.noarch", &[]),
+                pkg(
+                    "x-1-1.noarch",
+                    &[("provides", "cap"), ("provides", "other")],
+                ),
+                pkg("y-1-1.noarch", &[("provides", "other")]),
+            ],
+            vec!["alpha"],
+        ),
+        (
             "architecture: noarch and x86_64 only",
             vec![
                 pkg("a-1-1.x86_64", &[("requires", "libc")]),
@@ -255,14 +311,15 @@ fn generated_cases_match_testsolv() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(150);
     for seed in 0..cases {
-        let (packages, jobs) = generate::universe(seed);
-        let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
-        let repos = [("test", 0, packages)];
-        let expected = testsolv(&repos, &jobs, true);
-        let Ok((got, strategy)) = std::panic::catch_unwind(|| ours(&repos, &jobs, true)) else {
+        let universe = generate::universe(seed);
+        let jobs: Vec<&str> = universe.jobs.iter().map(String::as_str).collect();
+        let repos = &universe.repos;
+        let expected = testsolv(repos, &jobs, universe.weak);
+        let Ok((got, strategy)) = std::panic::catch_unwind(|| ours(repos, &jobs, universe.weak))
+        else {
             failures.push(format!(
                 "seed {seed}: cairn-solve panicked\n{}",
-                testcase::write(&repos, &jobs, true)
+                testcase::write(repos, &jobs, universe.weak)
             ));
             continue;
         };
@@ -277,7 +334,7 @@ fn generated_cases_match_testsolv() {
             continue;
         }
         if expected != got {
-            let case = testcase::write(&repos, &jobs, true);
+            let case = testcase::write(repos, &jobs, universe.weak);
             failures.push(format!(
                 "seed {seed}:\ntestsolv: {expected:?}\ncairn:    {got:?}\n{case}"
             ));
@@ -303,10 +360,15 @@ fn debug_seed() {
         .with_env_filter(std::env::var("CAIRN_LOG").unwrap_or("cairn_solve=debug".into()))
         .with_test_writer()
         .try_init();
-    let (packages, jobs) = generate::universe(seed);
-    let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
-    let repos = [("test", 0, packages)];
-    eprintln!("{}", testcase::write(&repos, &jobs, true));
-    eprintln!("testsolv: {:?}", testsolv(&repos, &jobs, true));
-    eprintln!("cairn:    {:?}", ours(&repos, &jobs, true));
+    let universe = generate::universe(seed);
+    let jobs: Vec<&str> = universe.jobs.iter().map(String::as_str).collect();
+    eprintln!("{}", testcase::write(&universe.repos, &jobs, universe.weak));
+    eprintln!(
+        "testsolv: {:?}",
+        testsolv(&universe.repos, &jobs, universe.weak)
+    );
+    eprintln!(
+        "cairn:    {:?}",
+        ours(&universe.repos, &jobs, universe.weak)
+    );
 }
