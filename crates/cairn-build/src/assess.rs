@@ -226,16 +226,21 @@ pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Availabl
     })
 }
 
-/// The packages the stages in `dependencies` (and theirs) produced, from their records: a
-/// component's normal build replaces its bootstrap build.
+/// The packages a build of `stage` may use: those of its dependencies (and theirs) and of
+/// every stage of an earlier wave, from their records. The plan knows a package's Requires
+/// from its spec only; rpm adds more while building (`/usr/bin/pkg-config` for every `.pc`
+/// file, sonames), whose providers are then found among the earlier waves. A component's
+/// normal build replaces its bootstrap build.
 pub(crate) fn available(
     plan: &Plan,
     records: &[Option<StageRecord>],
-    dependencies: &[usize],
+    stage: usize,
     store: &std::path::Path,
 ) -> Vec<Available> {
+    let wave = plan.stages[stage].wave;
     let mut seen = vec![false; plan.stages.len()];
-    let mut stack = dependencies.to_vec();
+    let mut stack: Vec<usize> = plan.stages[stage].dependencies.clone();
+    stack.extend((0..plan.stages.len()).filter(|&other| plan.stages[other].wave < wave));
     let mut closure = Vec::new();
     while let Some(stage) = stack.pop() {
         if std::mem::replace(&mut seen[stage], true) {

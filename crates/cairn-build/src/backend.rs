@@ -104,7 +104,7 @@ impl HostBackend {
         // rpm 4.18: with SOURCE_DATE_EPOCH set these make build times and file times
         // reproducible (build/build.c, build/files.c).
         define("use_source_date_epoch_as_buildtime 1".to_owned());
-        define("clamp_mtime_to_source_epoch 1".to_owned());
+        define("clamp_mtime_to_source_date_epoch 1".to_owned());
         define("_buildhost cairn-build".to_owned());
         if let (Some(name), Some(_)) = (&job.sysroot_macro, &job.sysroot) {
             define(format!("{name} {SYSROOT}"));
@@ -161,7 +161,7 @@ impl MockBackend {
             "--define".to_owned(),
             "use_source_date_epoch_as_buildtime 1".to_owned(),
             "--define".to_owned(),
-            "clamp_mtime_to_source_epoch 1".to_owned(),
+            "clamp_mtime_to_source_date_epoch 1".to_owned(),
         ];
         arguments.extend(job.conditionals.iter().cloned());
         arguments

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-/// Bumped when what a record means changes: every stage is then built again.
-pub(crate) const FORMAT: u32 = 1;
+/// Bumped when what a record means or how a backend builds changes: every stage is then built
+/// again.
+pub(crate) const FORMAT: u32 = 2;
 
 /// A package of a build root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -180,15 +180,7 @@ pub fn build(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                worker(
-                    request,
-                    &context,
-                    &selected,
-                    &shared,
-                    &wake,
-                    &sandbox_check,
-                    progress,
-                );
+                worker(request, &context, &shared, &wake, &sandbox_check, progress);
             });
         }
     });
@@ -254,7 +246,6 @@ pub fn staleness(
 fn worker(
     request: &BuildRequest<'_>,
     context: &Context<'_>,
-    selected: &[bool],
     shared: &Mutex<Shared>,
     wake: &Condvar,
     sandbox_check: &Mutex<Option<Result<(), String>>>,
@@ -281,9 +272,12 @@ fn worker(
                 continue;
             }
             pending = true;
-            let dependencies = &plan.stages[stage].dependencies;
-            let waiting = dependencies.iter().any(|&dependency| {
-                selected[dependency] && !matches!(guard.states[dependency], State::Done)
+            // Every earlier wave is finished first, not only the stage's dependencies: its
+            // build root is solved over all of their packages (see `assess::available`), and
+            // that must not depend on which builds happened to finish first.
+            let wave = plan.stages[stage].wave;
+            let waiting = request.stages.iter().any(|&other| {
+                plan.stages[other].wave < wave && !matches!(guard.states[other], State::Done)
             });
             if !waiting {
                 next = Some(stage);
@@ -312,12 +306,7 @@ fn worker(
             .filter(|&&dependency| guard.stale[dependency])
             .map(|&dependency| plan.stages[dependency].name.clone())
             .collect();
-        let available = assess::available(
-            plan,
-            &guard.records,
-            &planned.dependencies,
-            &settings.store_dir(),
-        );
+        let available = assess::available(plan, &guard.records, stage, &settings.store_dir());
         drop(guard);
 
         let mut report = StageReport {
@@ -336,6 +325,13 @@ fn worker(
             report
                 .reasons
                 .push(format!("needs {}, which did not build", blocked.join(", ")));
+        } else if request.dry_run && !stale_dependencies.is_empty() {
+            // Its build root is only known once they are built.
+            report.status = StageStatus::Stale;
+            report.reasons.push(format!(
+                "rebuild: needs {}, which is rebuilt first",
+                stale_dependencies.join(", ")
+            ));
         } else {
             let decision = assess::assess(context, planned, &available);
             match decision {

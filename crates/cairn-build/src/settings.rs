@@ -13,7 +13,7 @@ use crate::sandbox::Limits;
 
 /// `SOURCE_DATE_EPOCH` when none is given: 2024-01-01T00:00:00Z. Fixed so that a build made
 /// twice from the same inputs gives the same file times and build time (rpm's
-/// `use_source_date_epoch_as_buildtime`, `clamp_mtime_to_source_epoch`).
+/// `use_source_date_epoch_as_buildtime`, `clamp_mtime_to_source_date_epoch`).
 pub const DEFAULT_SOURCE_DATE_EPOCH: i64 = 1_704_067_200;
 
 /// Everything a build run needs besides the plan.

@@ -132,8 +132,19 @@ pub(crate) fn build(
     write_log(&log, stage, work, &[&source_log, &binary_log]).map_err(io_failure(&log))?;
     if let Err(error) = result {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let step = if source_package.is_empty() {
+            "the source package"
+        } else {
+            "the binary packages"
+        };
+        let message = match error {
+            cairn_tool::ToolError::Failed { status, .. } => {
+                format!("building {step} failed ({status})")
+            }
+            other => format!("building {step}: {}", first_line(&other.to_string())),
+        };
         return Err(Failure {
-            message: first_line(&error.to_string()),
+            message,
             log: Some(log),
             key_lines: crate::logs::key_lines(&text),
         });

@@ -1,5 +1,6 @@
 //! One module per command group; each parses its arguments, calls a library, prints.
 
+mod build;
 mod component;
 mod config;
 mod doctor;
@@ -17,6 +18,9 @@ use crate::output::Status;
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the selected components and what they need: SRPMs and RPMs in graph order, each
+    /// in a sandbox, cached by fingerprint, published per channel.
+    Build(build::BuildArgs),
     /// Work with the project's components (list...).
     #[command(subcommand_required = true)]
     Component(component::ComponentArgs),
@@ -39,6 +43,7 @@ pub enum Command {
 /// Runs one command.
 pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
     match command {
+        Command::Build(args) => build::run(&args, global),
         Command::Component(args) => component::run(&args, global),
         Command::Config(args) => config::run(&args, global),
         Command::Doctor(args) => doctor::run(&args, global),
