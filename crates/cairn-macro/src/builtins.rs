@@ -401,6 +401,9 @@ pub(crate) fn run(
         },
         Load => {
             let path = argument.trim();
+            if context.config.sandbox {
+                return Err(MacroError::Load(path.to_owned()));
+            }
             match std::fs::read(path) {
                 Ok(bytes) => {
                     crate::files::load_macro_text(context, &String::from_utf8_lossy(&bytes))

@@ -96,6 +96,12 @@ impl MacroContext {
             call: None,
         };
         self.expand_into(source, &mut out, frame)?;
+        // The loop checks the size before each `%`; the last macro's output comes after it.
+        if out.len() > self.config.output_limit {
+            return Err(MacroError::OutputTooLarge {
+                limit: self.config.output_limit,
+            });
+        }
         Ok(out)
     }
 

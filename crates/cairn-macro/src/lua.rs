@@ -73,9 +73,46 @@ pub(crate) struct LuaState {
     pop: Function,
 }
 
+/// What a sandboxed state keeps of `os` (time and environment only), and no `io`, `require`
+/// or file loaders.
+const SANDBOX: &str = r#"
+os = { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime, getenv = os.getenv }
+io, require, dofile, loadfile, package = nil, nil, nil, nil, nil
+"#;
+
+/// Instructions between budget checks of a sandboxed state, and how many checks it gets:
+/// about 20 million instructions, a fraction of a second of Lua.
+const SANDBOX_HOOK_INTERVAL: u32 = 100_000;
+const SANDBOX_HOOK_CHECKS: u32 = 200;
+
+/// Memory a sandboxed Lua state may allocate.
+const SANDBOX_MEMORY: usize = 64 << 20;
+
 impl LuaState {
-    fn new() -> Result<Self, MacroError> {
+    fn new(sandbox: bool) -> Result<Self, MacroError> {
         let lua = Lua::new();
+        if sandbox {
+            lua.load(SANDBOX)
+                .set_name("cairn sandbox")
+                .exec()
+                .map_err(lua_error)?;
+            lua.set_memory_limit(SANDBOX_MEMORY).map_err(lua_error)?;
+            let checks = std::cell::Cell::new(0u32);
+            lua.set_hook(
+                mlua::HookTriggers::new().every_nth_instruction(SANDBOX_HOOK_INTERVAL),
+                move |_, _| {
+                    checks.set(checks.get() + 1);
+                    if checks.get() > SANDBOX_HOOK_CHECKS {
+                        return Err(mlua::Error::RuntimeError(
+                            "the Lua instruction budget of a sandboxed evaluation is spent"
+                                .to_owned(),
+                        ));
+                    }
+                    Ok(mlua::VmState::Continue)
+                },
+            )
+            .map_err(lua_error)?;
+        }
         let (hooks, push, pop): (Table, Function, Function) = lua
             .load(PRELUDE)
             .set_name("cairn rpm prelude")
@@ -141,7 +178,7 @@ fn state(context: &mut MacroContext) -> Result<LuaState, MacroError> {
     if let Some(state) = &context.lua {
         return Ok(state.clone());
     }
-    let state = LuaState::new()?;
+    let state = LuaState::new(context.config.sandbox)?;
     context.lua = Some(state.clone());
     context.source_tables.dirty = true;
     Ok(state)

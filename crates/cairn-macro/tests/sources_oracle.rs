@@ -36,7 +36,10 @@ fn corpus() -> Option<PathBuf> {
 
 fn source_dir(spec: &Path) -> PathBuf {
     let stem = spec.file_stem().unwrap_or_default();
-    let sidecars = spec.parent().unwrap_or(Path::new(".")).join("../specs-4.0-include-deps");
+    let sidecars = spec
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("../specs-4.0-include-deps");
     let candidate = sidecars.join(stem);
     if candidate.is_dir() {
         candidate
@@ -95,7 +98,10 @@ fn listing_matches_rpm_spec_sources() {
             let flags = entry[2].as_u64().unwrap_or(0);
             let kind = if flags & 2 != 0 { 1 } else { 0 };
             let number = entry[1].as_u64().unwrap_or(0);
-            want.insert((kind, number), entry[0].as_str().unwrap_or_default().to_owned());
+            want.insert(
+                (kind, number),
+                entry[0].as_str().unwrap_or_default().to_owned(),
+            );
         }
         let mut context = MacroContext::new(&set, Arc::clone(&config), Arc::clone(&cache));
         let options = EvaluateOptions {
@@ -119,10 +125,7 @@ fn listing_matches_rpm_spec_sources() {
             };
         compared += 1;
         if have != want {
-            mismatched.push(format!(
-                "{}: rpm {want:?}\ncairn {have:?}",
-                path.display()
-            ));
+            mismatched.push(format!("{}: rpm {want:?}\ncairn {have:?}", path.display()));
         }
     }
     eprintln!("sources listing: {compared} specs compared with python3-rpm");

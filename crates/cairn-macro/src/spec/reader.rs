@@ -360,6 +360,12 @@ impl Reader {
                         .expand(argument.trim())
                         .map_err(|error| self.error(number, error.to_string()))?
                 };
+                if context.config.sandbox {
+                    return Err(self.error(
+                        number,
+                        format!("%include {file_name}: a sandboxed evaluation reads no files"),
+                    ));
+                }
                 let path = PathBuf::from(file_name);
                 let text = std::fs::read(&path).map_err(|source| SpecError::Read {
                     path: path.clone(),

@@ -467,6 +467,16 @@ impl Parser<'_> {
         };
         let value = tag.value;
         let number = line.number;
+        // build/parsePreamble.c `handlePreambleTag`: every tag needs a value, and these take a
+        // single token (`SINGLE_TOKEN_ONLY`); rpm fails the parse otherwise.
+        if value.is_empty() {
+            return Err(self.error(number, format!("Empty tag: {text}")));
+        }
+        let single_token = matches!(tag.tag, Tag::Name | Tag::Version | Tag::Release)
+            || matches!(tag.macro_name, Some("url" | "disttag" | "bugurl" | "vcs"));
+        if single_token && value.contains(|c: char| c.is_ascii_whitespace()) {
+            return Err(self.error(number, format!("Tag takes single token only: {text}")));
+        }
         let dependencies = |this: &Self, qualifiers: &[String]| {
             parse_dependencies(value, qualifiers).map_err(|message| this.error(number, message))
         };
@@ -475,9 +485,6 @@ impl Parser<'_> {
             Tag::Version | Tag::Release => {
                 if value.contains('-') {
                     return Err(self.error(number, format!("Illegal char '-' in: {value}")));
-                }
-                if value.is_empty() {
-                    return Err(self.error(number, "Empty tag"));
                 }
                 let target = &mut self.spec.packages[package];
                 if tag.tag == Tag::Version {
