@@ -92,6 +92,7 @@ pub(crate) fn inputs(context: &Context<'_>, stage: &Stage) -> BTreeMap<String, S
         inputs.insert(format!("file:{file}"), digest.clone());
     }
     inputs.insert("conditionals".into(), stage.conditionals.to_string());
+    inputs.insert("stage".into(), stage.name.clone());
     inputs
 }
 

@@ -181,9 +181,18 @@ pub(crate) fn build(
         outputs,
         seconds: started.elapsed().as_secs_f64(),
     };
+    let previous = StageRecord::load(&settings.records_dir(), &stage.name);
     record
         .save(&settings.records_dir())
         .map_err(io_failure(&settings.records_dir()))?;
+    // The packages of the build this one replaces: no record names them any more (keys are
+    // per stage: the stage's name and conditionals are part of the fingerprint).
+    if let Some(previous) = previous.filter(|previous| previous.key != record.key) {
+        let old = previous.store(&settings.store_dir());
+        if let Err(error) = std::fs::remove_dir_all(&old) {
+            tracing::debug!("{}: {error}", old.display());
+        }
+    }
     if !settings.keep_work {
         std::fs::remove_dir_all(&directory).ok();
     }
