@@ -305,6 +305,22 @@ fn render_in_pool(
     Ok(report)
 }
 
+/// An error with its causes, for the row and the log: wrapping errors (a dist-git fetch
+/// naming only its component, say) keep the reason in their sources.
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 fn row(name: &str, dir: &Path, error: Option<String>, changed: bool) -> RenderRow {
     RenderRow {
         component: name.to_owned(),
@@ -348,7 +364,7 @@ impl Work<'_> {
         commit: Option<&Result<ResolvedSource, ComponentError>>,
     ) -> Outcome {
         let result = match (located, commit) {
-            (Err(error), _) | (Ok(_), Some(Err(error))) => Err(error.to_string()),
+            (Err(error), _) | (Ok(_), Some(Err(error))) => Err(describe(error)),
             (Ok(located), commit) => {
                 self.render_located(name, dir, located, commit.and_then(|c| c.as_ref().ok()))
             }
@@ -384,7 +400,7 @@ impl Work<'_> {
             commit.as_deref(),
             lock.map_or(0, |lock| lock.manual_bump),
         )
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| describe(&error))?;
         let (changes, import_commit) = project_changes(
             self.history,
             name,
@@ -425,17 +441,17 @@ impl Work<'_> {
         let mirror;
         let (files, upstream) = match (&setup.origin, resolved) {
             (Origin::Upstream(upstream), Some(resolved)) => {
-                mirror = Mirror::open(&resolved.mirror).map_err(|error| error.to_string())?;
+                mirror = Mirror::open(&resolved.mirror).map_err(|error| describe(&error))?;
                 let upstream_spec = format!("{}.spec", upstream.upstream_name);
                 let files = read_upstream(&mirror, resolved.commit, &upstream_spec, &spec_name)
-                    .map_err(|error| error.to_string())?;
+                    .map_err(|error| describe(&error))?;
                 (files, Some((&mirror, resolved.commit)))
             }
             (Origin::Upstream(_), None) => {
                 return Err(format!("no upstream commit was resolved for `{name}`"));
             }
             (Origin::Local { dir, spec }, _) => (
-                read_local(dir, spec, &spec_name).map_err(|error| error.to_string())?,
+                read_local(dir, spec, &spec_name).map_err(|error| describe(&error))?,
                 None,
             ),
         };
@@ -449,7 +465,7 @@ impl Work<'_> {
             },
             self.environment,
         )
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| describe(&error))?;
         let changed = self
             .write(dir, &tree, name, true)
             .map_err(|error| format!("writing {}: {error}", dir.display()))?;
