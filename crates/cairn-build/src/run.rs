@@ -210,6 +210,12 @@ pub fn build(
     } else {
         crate::publish::publish(request.project, plan, settings)?
     };
+    // Sysroots are shared by the stages of one run with the same build root; between runs
+    // they are only unpacked copies of packages in the store, made again in seconds.
+    let sysroots = settings.sysroots_dir();
+    if !request.dry_run && !settings.keep_work && sysroots.exists() {
+        std::fs::remove_dir_all(&sysroots).map_err(crate::error::io(&sysroots))?;
+    }
     Ok(BuildReport {
         stages: reports,
         indexed,

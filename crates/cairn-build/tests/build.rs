@@ -1,7 +1,8 @@
-//! Builds of a tiny synthetic project with trivial noarch specs: `base`, `middle`
-//! (BuildRequires base), `top` (BuildRequires middle) and `aside` (BuildRequires base), rendered
-//! with cairn-render (local specs with an overlay), planned with cairn-plan and built for real
-//! with rpmbuild in bubblewrap. Skipped with a message when bwrap or rpmbuild is missing.
+//! Builds of tiny synthetic projects with trivial noarch specs (BuildRequires chains, one
+//! with an overlay), rendered with cairn-render (local specs), planned with cairn-plan and built
+//! for real with rpmbuild in bubblewrap: caching and exact rebuilds, failures, and the sandbox's
+//! network and write isolation. Skipped with a message when bwrap or rpmbuild is missing or
+//! bubblewrap cannot make a sandbox.
 
 #![allow(clippy::print_stdout)] // skip messages for the test output
 
@@ -377,5 +378,70 @@ fn a_build_cannot_write_outside_its_work_directory() {
     assert!(
         log.contains("Read-only file system") || log.contains("No such file or directory"),
         "{log}"
+    );
+}
+
+#[test]
+fn a_failure_blocks_what_needs_it_and_the_rest_goes_on() {
+    let Some(fixture) = Fixture::new(&[
+        (
+            "broken",
+            spec("broken", "", "echo 'compiling broken'; exit 3"),
+            None,
+        ),
+        ("after", spec("after", "broken", "true"), None),
+        ("independent", spec("independent", "", "true"), None),
+    ]) else {
+        return;
+    };
+    let report = fixture.build();
+    assert_eq!(
+        statuses(&report),
+        [
+            ("after".into(), StageStatus::Blocked),
+            ("broken".into(), StageStatus::Failed),
+            ("independent".into(), StageStatus::Built)
+        ],
+        "{report:#?}"
+    );
+    let broken = stage(&report, "broken");
+    assert!(
+        broken
+            .reasons
+            .iter()
+            .any(|reason| reason.contains("building the binary packages failed")),
+        "{broken:#?}"
+    );
+    assert!(
+        broken
+            .key_lines
+            .iter()
+            .any(|line| line.contains("Bad exit status")),
+        "{broken:#?}"
+    );
+    assert!(
+        broken
+            .key_lines
+            .iter()
+            .any(|line| line == "compiling broken"),
+        "{broken:#?}"
+    );
+    assert_eq!(
+        stage(&report, "after").reasons,
+        ["needs broken, which did not build"]
+    );
+    assert!(!report.success());
+    // Nothing of the failed build is published; its work directory is kept for a look.
+    assert!(
+        !fixture
+            .path()
+            .join("out/rpms/broken-1-1.noarch.rpm")
+            .exists()
+    );
+    assert!(
+        fixture
+            .path()
+            .join("work/cairn-build/stages/broken/SOURCES/broken.spec")
+            .is_file()
     );
 }
