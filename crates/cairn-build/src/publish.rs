@@ -1,6 +1,7 @@
 //! Publishing: every normal stage's packages linked from the output store into
 //! `out/rpms/<channel>/` and `out/srpms/`, what no record names any more removed, and each
-//! changed directory indexed (rpm-md, with `cairn-repo`).
+//! changed directory indexed (rpm-md, with `cairn-repo`). Packages without a channel go to
+//! `rpms/` itself, whose index covers the channels below it too.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::MetadataExt as _;
@@ -30,9 +31,15 @@ pub(crate) fn publish(
             continue;
         };
         let component = &plan.components[stage.component].name;
+        // `publish.srpm-channel = "none"`: the source package is not published.
+        let srpm_published = project
+            .resolve_component(component)
+            .map_or(true, |resolved| {
+                resolved.config.publish.srpm_channel.as_deref() != Some("none")
+            });
         for output in &record.outputs {
             let directory = if output.source {
-                Some(srpms.clone())
+                srpm_published.then(|| srpms.clone())
             } else {
                 rpm_publication(project, component, &output.name).directory(&settings.output_dir)
             };
@@ -53,22 +60,33 @@ pub(crate) fn publish(
             }
         }
     }
-    let mut indexed = Vec::new();
+    let mut stale = Vec::new();
     for (directory, files) in &wanted {
         if sync(directory, files)?
             || (!files.is_empty() && !directory.join("repodata/repomd.xml").is_file())
         {
-            let options = cairn_repo::IndexOptions {
-                update: true,
-                ..cairn_repo::IndexOptions::default()
-            };
-            cairn_repo::index(directory, &options).map_err(|source| BuildError::Index {
-                path: directory.clone(),
-                source,
-            })?;
-            indexed.push(directory.clone());
+            stale.push(directory.clone());
         }
     }
+    // `rpms/` itself is indexed over everything under it (cairn-repo, like createrepo_c,
+    // walks subdirectories): the union of the channels, which changes with any of them.
+    let channel_changed = stale
+        .iter()
+        .any(|directory| directory.starts_with(&rpms) && *directory != rpms);
+    if channel_changed && !stale.contains(&rpms) && rpms.join("repodata/repomd.xml").is_file() {
+        stale.push(rpms.clone());
+    }
+    let options = cairn_repo::IndexOptions {
+        update: true,
+        ..cairn_repo::IndexOptions::default()
+    };
+    for directory in &stale {
+        cairn_repo::index(directory, &options).map_err(|source| BuildError::Index {
+            path: directory.clone(),
+            source,
+        })?;
+    }
+    let indexed = stale;
     Ok(indexed)
 }
 

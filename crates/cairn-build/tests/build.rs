@@ -445,3 +445,51 @@ fn a_failure_blocks_what_needs_it_and_the_rest_goes_on() {
             .is_file()
     );
 }
+
+#[test]
+fn packages_go_to_their_channels_and_unpublished_ones_still_serve_builds() {
+    let Some(fixture) = Fixture::new(&[
+        ("extra", spec("extra", "", "true"), None),
+        ("hidden", spec("hidden", "", "true"), None),
+        (
+            "user",
+            spec("user", "hidden", "test -f %{sysroot}/usr/share/hidden/data"),
+            None,
+        ),
+    ]) else {
+        return;
+    };
+    let mut config = fs::read_to_string(fixture.path().join("extra.comp.toml")).unwrap();
+    config.push_str("\n[components.extra.publish]\nrpm-channel = \"extras\"\n");
+    fs::write(fixture.path().join("extra.comp.toml"), config).unwrap();
+    let mut config = fs::read_to_string(fixture.path().join("hidden.comp.toml")).unwrap();
+    config.push_str(
+        "\n[components.hidden.publish]\nrpm-channel = \"none\"\nsrpm-channel = \"none\"\n",
+    );
+    fs::write(fixture.path().join("hidden.comp.toml"), config).unwrap();
+    let report = fixture.build();
+    assert!(report.success(), "{report:#?}");
+    let out = fixture.path().join("out");
+    assert!(out.join("rpms/extras/extra-1-1.noarch.rpm").is_file());
+    assert!(out.join("rpms/extras/repodata/repomd.xml").is_file());
+    assert!(out.join("rpms/user-1-1.noarch.rpm").is_file());
+    assert!(!out.join("rpms/extra-1-1.noarch.rpm").exists());
+    let everything: Vec<String> = walk(&out);
+    assert!(
+        !everything.iter().any(|path| path.contains("hidden-1-1")),
+        "{everything:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
