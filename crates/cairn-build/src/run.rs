@@ -132,6 +132,8 @@ struct Shared {
     /// Stages a dry run would build.
     stale: Vec<bool>,
     stop: bool,
+    /// Selected stages not done yet, per wave.
+    unfinished: Vec<usize>,
 }
 
 /// Builds the requested stages (see the crate documentation).
@@ -173,6 +175,13 @@ pub fn build(
         broken: vec![false; plan.stages.len()],
         stale: vec![false; plan.stages.len()],
         stop: false,
+        unfinished: {
+            let mut unfinished = vec![0; plan.waves.len()];
+            for &stage in request.stages {
+                unfinished[plan.stages[stage].wave] += 1;
+            }
+            unfinished
+        },
     });
     let wake = Condvar::new();
     let sandbox_check = Mutex::new(None::<Result<(), String>>);
@@ -282,9 +291,7 @@ fn worker(
             // build root is solved over all of their packages (see `assess::available`), and
             // that must not depend on which builds happened to finish first.
             let wave = plan.stages[stage].wave;
-            let waiting = request.stages.iter().any(|&other| {
-                plan.stages[other].wave < wave && !matches!(guard.states[other], State::Done)
-            });
+            let waiting = guard.unfinished[..wave].iter().any(|&count| count > 0);
             if !waiting {
                 next = Some(stage);
                 break;
@@ -313,6 +320,7 @@ fn worker(
             .map(|&dependency| plan.stages[dependency].name.clone())
             .collect();
         let available = assess::available(plan, &guard.records, stage, &settings.store_dir());
+
         drop(guard);
 
         let mut report = StageReport {
@@ -364,6 +372,15 @@ fn worker(
                 Decision::Fail(message) => {
                     report.status = StageStatus::Failed;
                     report.reasons.push(message);
+                    let unbuilt_earlier = unbuilt_earlier(request, stage, shared);
+                    if !unbuilt_earlier.is_empty() {
+                        // rpm adds Requires while building (`/usr/bin/pkg-config`, sonames)
+                        // that the plan cannot see; their providers may be among these.
+                        report.reasons.push(format!(
+                            "not built yet and not selected: {}; `cairn build -a` builds them first",
+                            unbuilt_earlier.join(", ")
+                        ));
+                    }
                 }
                 Decision::Build(work) if request.dry_run => {
                     report.status = StageStatus::Stale;
@@ -431,6 +448,30 @@ fn worker(
         guard.records[stage] = record;
         guard.reports[stage] = Some(report);
         guard.states[stage] = State::Done;
+        guard.unfinished[planned.wave] -= 1;
         wake.notify_all();
     }
+}
+
+/// Normal stages of earlier waves that are neither selected nor built before: what a stage
+/// that cannot be built may be missing.
+fn unbuilt_earlier(
+    request: &BuildRequest<'_>,
+    stage: usize,
+    shared: &Mutex<Shared>,
+) -> Vec<String> {
+    let plan = request.plan;
+    let selected: std::collections::HashSet<usize> = request.stages.iter().copied().collect();
+    let guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
+    plan.stages
+        .iter()
+        .enumerate()
+        .filter(|(other, earlier)| {
+            earlier.wave < plan.stages[stage].wave
+                && !earlier.bootstrap
+                && !selected.contains(other)
+                && guard.records[*other].is_none()
+        })
+        .map(|(_, earlier)| earlier.name.clone())
+        .collect()
 }
