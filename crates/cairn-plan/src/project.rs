@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use cairn_config::Project;
+use sha2::{Digest as _, Sha256};
 
 use crate::error::PlanError;
 use crate::evaluate::{Conditionals, EvaluationSettings};
@@ -52,5 +53,17 @@ impl PlanRequest {
             host_provides: build.host_provides.capabilities.clone(),
             cache_file,
         })
+    }
+
+    /// The evaluation cache file for the specs under `rendered_specs_dir`, in `cache_dir`
+    /// (`<cache_dir>/plan/<digest of the directory's absolute path>.json`): one file per
+    /// rendered tree, so two projects planned on one machine never drop each other's entries.
+    pub fn cache_file_in(cache_dir: &Path, rendered_specs_dir: &Path) -> PathBuf {
+        let absolute = std::path::absolute(rendered_specs_dir)
+            .unwrap_or_else(|_| rendered_specs_dir.to_path_buf());
+        let digest = hex::encode(Sha256::digest(absolute.to_string_lossy().as_bytes()));
+        cache_dir
+            .join("plan")
+            .join(format!("{}.json", &digest[..16]))
     }
 }

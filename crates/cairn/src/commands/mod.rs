@@ -5,6 +5,7 @@ mod component;
 mod config;
 mod doctor;
 mod overlay;
+mod plan;
 mod repo;
 mod solve;
 mod spec;
@@ -30,6 +31,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Apply overlays to a component's sources directory (azldev's overlay semantics).
     Overlay(overlay::OverlayArgs),
+    /// The build graph of the rendered specs: builds in waves, cycles and their bootstrap breaks.
+    Plan(plan::PlanArgs),
     /// rpm-md repositories: index a directory of RPMs, query a repository.
     Repo(repo::RepoArgs),
     /// The install set for packages from rpm-md repositories (Requires, rich deps, weak deps...).
@@ -48,6 +51,7 @@ pub fn run(command: Command, global: &GlobalArgs) -> anyhow::Result<Status> {
         Command::Config(args) => config::run(&args, global),
         Command::Doctor(args) => doctor::run(&args, global),
         Command::Overlay(args) => overlay::run(&args, global),
+        Command::Plan(args) => plan::run(&args, global),
         Command::Repo(args) => repo::run(&args, global),
         Command::Solve(args) => solve::run_solve(&args, global),
         Command::Why(args) => solve::run_why(&args, global),
