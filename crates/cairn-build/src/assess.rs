@@ -155,6 +155,11 @@ pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Availabl
                 .collect();
             files.map(|files| (previous.build_root.clone(), files))
         });
+    // mock installs BuildRequires from its own configured repositories.
+    let reused = match settings.backend {
+        crate::BackendKind::Host => reused,
+        crate::BackendKind::Mock { .. } => Some((Vec::new(), Vec::new())),
+    };
     let (build_root, root_files) = match reused {
         Some(found) => found,
         None => {

@@ -227,7 +227,10 @@ fn find_rpms(directory: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> 
         let path = entry.path();
         if entry.file_type()?.is_dir() {
             find_rpms(&path, found)?;
-        } else if path.extension().is_some_and(|extension| extension == "rpm") {
+        } else if path.extension().is_some_and(|extension| extension == "rpm")
+            // mock's result directory holds the rebuilt source package beside the binaries.
+            && !path.to_string_lossy().ends_with(".src.rpm")
+        {
             found.push(path);
         }
     }
