@@ -53,15 +53,7 @@ pub enum ExtractError {
 /// Resolves `path` (absolute in the root) to a host path inside `root`, following the root's
 /// links for every component but the last; `..` never climbs above the root.
 pub fn resolve(root: &Path, path: &Path) -> Result<PathBuf, &'static str> {
-    let mut pending: Vec<std::ffi::OsString> = path
-        .components()
-        .rev()
-        .filter_map(|component| match component {
-            Component::Normal(name) => Some(name.to_owned()),
-            Component::ParentDir => Some("..".into()),
-            _ => None,
-        })
-        .collect();
+    let mut pending: Vec<std::ffi::OsString> = reversed_names(path).collect();
     let mut resolved: Vec<std::ffi::OsString> = Vec::new();
     let mut links = 0;
     while let Some(name) = pending.pop() {
@@ -83,16 +75,7 @@ pub fn resolve(root: &Path, path: &Path) -> Result<PathBuf, &'static str> {
                 if target.is_absolute() {
                     resolved.clear();
                 }
-                pending.extend(
-                    target
-                        .components()
-                        .rev()
-                        .filter_map(|component| match component {
-                            Component::Normal(name) => Some(name.to_owned()),
-                            Component::ParentDir => Some("..".into()),
-                            _ => None,
-                        }),
-                );
+                pending.extend(reversed_names(&target));
             }
             _ => resolved.push(name),
         }
@@ -100,6 +83,17 @@ pub fn resolve(root: &Path, path: &Path) -> Result<PathBuf, &'static str> {
     Ok(std::iter::once(root.as_os_str().to_owned())
         .chain(resolved)
         .collect())
+}
+
+/// The names and `..` of `path`, last first (root and `.` dropped).
+fn reversed_names(path: &Path) -> impl Iterator<Item = std::ffi::OsString> + '_ {
+    path.components()
+        .rev()
+        .filter_map(|component| match component {
+            Component::Normal(name) => Some(name.to_owned()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
 }
 
 /// Unpacks `package` into `root`. Existing files are replaced; ownership, device nodes and

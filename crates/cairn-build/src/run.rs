@@ -307,18 +307,16 @@ fn worker(
         };
         guard.states[stage] = State::Running;
         let planned = &plan.stages[stage];
-        let blocked: Vec<String> = planned
-            .dependencies
-            .iter()
-            .filter(|&&dependency| guard.broken[dependency])
-            .map(|&dependency| plan.stages[dependency].name.clone())
-            .collect();
-        let stale_dependencies: Vec<String> = planned
-            .dependencies
-            .iter()
-            .filter(|&&dependency| guard.stale[dependency])
-            .map(|&dependency| plan.stages[dependency].name.clone())
-            .collect();
+        let dependencies_flagged = |flags: &[bool]| -> Vec<String> {
+            planned
+                .dependencies
+                .iter()
+                .filter(|&&dependency| flags[dependency])
+                .map(|&dependency| plan.stages[dependency].name.clone())
+                .collect()
+        };
+        let blocked = dependencies_flagged(&guard.broken);
+        let stale_dependencies = dependencies_flagged(&guard.stale);
         let available = assess::available(plan, &guard.records, stage, &settings.store_dir());
 
         drop(guard);
