@@ -10,7 +10,7 @@ Obsoletes, Recommends, Suggests, Supplements, Enhances and OrderWithRequires (as
 BuildConflicts, Source and Patch file names, ExclusiveArch and ExcludeArch, and (when the
 python3-rpm oracle ran) the Source/Patch listing: every number and expanded value that
 `rpm.spec(path).sources` (spectool's data) reports. Only specs that rpmspec parses are
-compared; specs only cairn fails on count as disagreements.
+compared; specs only cairn fails on count as disagreements. Exits 1 below 99.5% agreement.
 """
 import collections
 import json
@@ -171,6 +171,9 @@ def main():
             print(f"          {example[:300]}")
     print(f"full list: {cache}/report.txt")
     print(f"query: {agreed} passed, {compared - agreed} failed")
+    # The bar of the task (issue 4): 99.5% of the specs rpmspec parses.
+    if percent < 99.5:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

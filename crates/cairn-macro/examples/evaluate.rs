@@ -5,7 +5,11 @@
 //! Usage: `cargo run --example evaluate -p cairn-macro -- [-D 'NAME VALUE']...
 //! [--sourcedir-map DIR] [--no-shell] SPEC...`
 
-#![expect(clippy::print_stdout, reason = "a command-line aid")]
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line aid"
+)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,7 +49,7 @@ fn main() {
         shell,
         ..Default::default()
     });
-    let cache = Arc::default();
+    let cache: Arc<cairn_macro::ShellCache> = Arc::default();
     let mut results = Vec::new();
     for spec in specs {
         let mut context = MacroContext::new(&set, Arc::clone(&config), Arc::clone(&cache));
@@ -60,4 +64,14 @@ fn main() {
         results.push(result);
     }
     println!("{}", serde_json::Value::Array(results));
+    let statistics = cache.statistics();
+    eprintln!(
+        "%(...): {} commands run in {:.2} s, {} answered from the cache",
+        statistics.runs,
+        statistics.run_time.as_secs_f64(),
+        statistics.hits
+    );
+    if let Some(path) = std::env::var_os("CAIRN_SHELL_COMMANDS") {
+        std::fs::write(path, cache.commands().join("\n@@\n")).expect("writable command list");
+    }
 }

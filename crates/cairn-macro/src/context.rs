@@ -1,6 +1,7 @@
 //! A macro context: the table plus what expansion needs (limits, `%(...)` policy, Lua).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::MacroError;
@@ -25,6 +26,44 @@ pub enum ShellPolicy {
 #[derive(Debug, Default)]
 pub struct ShellCache {
     outputs: Mutex<HashMap<String, String>>,
+    hits: AtomicU64,
+    runs: AtomicU64,
+    run_nanoseconds: AtomicU64,
+}
+
+/// What a [`ShellCache`] saw: how often `%(...)` ran a shell, how long those shells took,
+/// and how often the cache answered instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ShellStatistics {
+    /// Commands run (distinct command texts).
+    pub runs: u64,
+    /// Commands answered from the cache.
+    pub hits: u64,
+    /// Wall time spent in the shells, summed over threads.
+    pub run_time: std::time::Duration,
+}
+
+impl ShellCache {
+    /// Counts of runs and cache hits so far.
+    pub fn statistics(&self) -> ShellStatistics {
+        ShellStatistics {
+            runs: self.runs.load(Ordering::Relaxed),
+            hits: self.hits.load(Ordering::Relaxed),
+            run_time: std::time::Duration::from_nanos(self.run_nanoseconds.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// The distinct command texts run so far, sorted.
+    pub fn commands(&self) -> Vec<String> {
+        let mut commands: Vec<String> = self
+            .outputs
+            .lock()
+            .map(|outputs| outputs.keys().cloned().collect())
+            .unwrap_or_default();
+        commands.sort();
+        commands
+    }
 }
 
 /// Settings shared by the contexts of one run.
@@ -210,13 +249,21 @@ impl MacroContext {
             .ok()
             .and_then(|o| o.get(command).cloned())
         {
+            self.shell_cache.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(output);
         }
+        let started = std::time::Instant::now();
         let output = cairn_tool::Tool::new("/bin/sh")
             .arg("-c")
             .arg(command)
             .output_unchecked()
             .map_err(|error| MacroError::Shell(error.to_string()))?;
+        let cache = &self.shell_cache;
+        cache.runs.fetch_add(1, Ordering::Relaxed);
+        let nanoseconds = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        cache
+            .run_nanoseconds
+            .fetch_add(nanoseconds, Ordering::Relaxed);
         let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
         while text.ends_with(['\n', '\r']) {
             text.pop();

@@ -32,6 +32,6 @@ mod lua;
 pub mod spec;
 pub mod table;
 
-pub use context::{ContextConfig, MacroContext, Message, ShellCache, ShellPolicy};
+pub use context::{ContextConfig, MacroContext, Message, ShellCache, ShellPolicy, ShellStatistics};
 pub use error::{MacroError, SpecError};
 pub use files::{HOST_MACRO_PATH, MacroSet};
