@@ -117,14 +117,24 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
         .iter()
         .filter(|stage| matches!(stage.status, StageStatus::Failed))
         .count();
+    let blocked = report.stages.len()
+        - failed
+        - report
+            .stages
+            .iter()
+            .filter(|stage| {
+                matches!(
+                    stage.status,
+                    StageStatus::UpToDate | StageStatus::Built | StageStatus::Stale
+                )
+            })
+            .count();
     if report.success() {
         Ok(Status::Success)
-    } else if global.output_format == OutputFormat::Json {
-        Ok(Status::CheckFailed)
     } else {
         Err(hinted(
-            format!("{failed} stage(s) failed"),
-            "the key lines of each log are above; the whole logs are in the project's log directory",
+            format!("{failed} stage(s) failed, {blocked} not built because of them"),
+            "the key lines of each failed log are above (and in -O json); the whole logs are in the project's log directory",
         ))
     }
 }
