@@ -43,7 +43,7 @@ mod vercmp;
 pub use compress::Compression;
 pub use header::{DEFAULT_CHANGELOG_LIMIT, FileFacts, package_from_header};
 pub use index::{IndexError, IndexOptions, IndexSummary, index};
-pub use load::{LoadError, LoadOptions, Repository, default_cache_dir, load};
+pub use load::{LoadError, LoadOptions, Repository, default_cache_dir, load, load_filelists_paths};
 pub use sign::{Keyring, RepoSigner, SignError};
 pub use transport::{FetchError, HttpTransport, LocalTransport, Transport, transport_for};
 pub use vercmp::rpmvercmp;

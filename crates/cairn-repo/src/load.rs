@@ -3,7 +3,7 @@
 //! repomd.xml content.
 
 use std::collections::HashMap;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use cairn_repomd::{Limits, Package, ReadError, Repomd, RepomdRecord};
@@ -207,6 +207,27 @@ pub fn load(transport: &dyn Transport, options: &LoadOptions) -> Result<Reposito
     })
 }
 
+/// Streams the files of an already loaded repository's filelists.xml as `(pkgid, path)` pairs,
+/// checked against repomd.xml's checksums like [`load`], without reading primary.xml again
+/// and without building a record per file: for a caller that keeps only the few paths it needs.
+pub fn load_filelists_paths(
+    transport: &dyn Transport,
+    repository: &Repository,
+    limits: &Limits,
+    mut each: impl FnMut(&str, &str),
+) -> Result<(), LoadError> {
+    let location = repository.location.as_str();
+    let filelists = record(&repository.repomd, location, "filelists")?;
+    read_document(transport, location, filelists, |input, file| {
+        cairn_repomd::read_filelists_paths(input, limits, &mut each).map_err(|source| {
+            LoadError::Read {
+                file: file.to_owned(),
+                source,
+            }
+        })
+    })
+}
+
 fn record<'a>(
     repomd: &'a Repomd,
     location: &str,
@@ -218,8 +239,13 @@ fn record<'a>(
     })
 }
 
-/// Fetches the file of `record`, checks both checksums, and hands the decompressed stream to
+/// Fetches the file of `record`, checks its checksum, and hands the decompressed stream to
 /// `parse`.
+///
+/// The `open-checksum` of the decompressed document is not computed: the decompressed bytes are
+/// a function of the compressed ones, which match repomd.xml's `checksum`, so a second digest
+/// over the (several times larger) document proves nothing more. librepo, which dnf downloads
+/// with, checks the downloaded file's checksum only.
 fn read_document(
     transport: &dyn Transport,
     location: &str,
@@ -238,46 +264,9 @@ fn read_document(
                 source: error,
             },
         })?;
-    let hasher = match record.open_checksum.as_ref().map(|open| open.kind.as_str()) {
-        None => OpenHasher::None,
-        Some("sha256") => OpenHasher::Sha256(Sha256::new()),
-        Some("sha512") => OpenHasher::Sha512(Sha512::new()),
-        Some(other) => {
-            return Err(LoadError::UnsupportedChecksum {
-                file,
-                kind: other.to_owned(),
-            });
-        }
-    };
-    let mut hashing = HashingReader {
-        inner: decompressed,
-        hasher,
-    };
-    let mut buffered = BufReader::with_capacity(256 << 10, &mut hashing);
+    let mut buffered = BufReader::with_capacity(256 << 10, decompressed);
+    // The readers check that nothing but whitespace follows the root element, up to the end.
     parse(&mut buffered, &file)?;
-    // The parser stops at the root's end tag; whatever follows still counts for the checksum.
-    std::io::copy(&mut buffered, &mut std::io::sink()).map_err(|error| LoadError::Read {
-        file: file.clone(),
-        source: ReadError::Io {
-            document: "metadata",
-            source: error,
-        },
-    })?;
-    drop(buffered);
-    if let Some(open) = &record.open_checksum {
-        let actual = match hashing.hasher {
-            OpenHasher::Sha256(hasher) => hex::encode(hasher.finalize()),
-            OpenHasher::Sha512(hasher) => hex::encode(hasher.finalize()),
-            OpenHasher::None => String::new(),
-        };
-        if !actual.eq_ignore_ascii_case(&open.value) {
-            return Err(LoadError::ChecksumMismatch {
-                file: format!("{file} (decompressed)"),
-                expected: open.value.clone(),
-                actual,
-            });
-        }
-    }
     Ok(())
 }
 
@@ -305,29 +294,6 @@ pub(crate) fn verify(
             expected: checksum.value.clone(),
             actual,
         })
-    }
-}
-
-enum OpenHasher {
-    None,
-    Sha256(Sha256),
-    Sha512(Sha512),
-}
-
-struct HashingReader<R> {
-    inner: R,
-    hasher: OpenHasher,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        let count = self.inner.read(buffer)?;
-        match &mut self.hasher {
-            OpenHasher::None => {}
-            OpenHasher::Sha256(hasher) => hasher.update(&buffer[..count]),
-            OpenHasher::Sha512(hasher) => hasher.update(&buffer[..count]),
-        }
-        Ok(count)
     }
 }
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use cairn_repo::{
     HttpTransport, IndexError, IndexOptions, LoadError, LoadOptions, LocalTransport, index, load,
+    load_filelists_paths,
 };
 use cairn_repomd::Package;
 
@@ -176,6 +177,43 @@ fn the_cache_serves_an_unchanged_repository() {
     let third = load(&LocalTransport::new(&root), &options()).unwrap();
     assert!(!third.from_cache);
     assert_eq!(third.packages.len(), rpms.len() - 1);
+}
+
+#[test]
+fn filelists_paths_stream_after_a_primary_only_load() {
+    if !common::have(&["rpmbuild"]) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let (root, rpms) = fixture(work.path());
+    for rpm in &rpms {
+        add(&root, rpm);
+    }
+    index(&root, &IndexOptions::default()).unwrap();
+    let transport = LocalTransport::new(&root);
+    let primary = load(&transport, &LoadOptions::default()).unwrap();
+    assert!(!primary.complete_files);
+    let mut streamed = Vec::new();
+    load_filelists_paths(
+        &transport,
+        &primary,
+        &cairn_repomd::Limits::default(),
+        |pkgid, path| streamed.push((pkgid.to_owned(), path.to_owned())),
+    )
+    .unwrap();
+    let mut expected: Vec<(String, String)> = full(&root)
+        .iter()
+        .flat_map(|package| {
+            package
+                .files
+                .iter()
+                .map(|file| (package.checksum.value.clone(), file.path.clone()))
+        })
+        .collect();
+    streamed.sort();
+    expected.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(streamed, expected);
 }
 
 /// Serves `root` over http on a loopback port for `requests` requests.

@@ -8,7 +8,8 @@
 //! `cairn-repo`'s).
 //!
 //! - [`Package`] is the record everything revolves around; the solver builds its pool from it.
-//! - [`read_primary`], [`read_filelists`], [`read_other`] stream packages to a callback;
+//! - [`read_primary`], [`read_filelists`], [`read_other`] stream packages to a callback
+//!   ([`read_filelists_paths`] streams bare paths);
 //!   [`Repomd::read`] parses repomd.xml.
 //! - [`Document`] renders packages into primary/filelists/other XML; [`Repomd::write`] writes the
 //!   index.
@@ -42,8 +43,8 @@ pub use package::{
     PackageFile, is_primary_file,
 };
 pub use read::{
-    FilelistsEntry, OtherEntry, is_safe_location, parse_primary, read_filelists, read_other,
-    read_primary,
+    FilelistsEntry, OtherEntry, is_safe_location, parse_primary, read_filelists,
+    read_filelists_paths, read_other, read_primary,
 };
 pub use repomd::{Repomd, RepomdRecord};
 pub use write::{Document, write_document};

@@ -82,6 +82,38 @@ pub fn read_filelists<R: BufRead>(
     })
 }
 
+/// Reads filelists.xml, calling `each(pkgid, path)` for every file without building records:
+/// for callers that keep only a few paths (the solver wants the paths its file dependencies
+/// name out of hundreds of thousands). Checks the same structure and limits as
+/// [`read_filelists`]; returns the number of packages.
+pub fn read_filelists_paths<R: BufRead>(
+    input: R,
+    limits: &Limits,
+    mut each: impl FnMut(&str, &str),
+) -> Result<u64, ReadError> {
+    let mut reader = XmlReader::new(input, "filelists.xml", *limits);
+    let mut path = String::new();
+    read_packages(&mut reader, Element::Filelists, "filelists", |reader| {
+        let pkgid = reader.required("package", "pkgid")?;
+        let mut count = 0usize;
+        loop {
+            match reader.step()? {
+                Step::Start(Element::File) => {
+                    check_count(reader, count, "files of one package")?;
+                    count += 1;
+                    file_kind(reader)?;
+                    reader.text_into(&mut path)?;
+                    each(&pkgid, &path);
+                }
+                Step::Start(_) => reader.skip()?,
+                Step::End => break,
+                Step::Eof => return Err(reader.truncated()),
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Reads other.xml, calling `each` for every package; returns the number of packages.
 pub fn read_other<R: BufRead>(
     input: R,
@@ -196,7 +228,14 @@ fn package_reference<R: BufRead>(
 }
 
 fn file<R: BufRead>(reader: &mut XmlReader<R>) -> Result<PackageFile, ReadError> {
-    let kind = match reader.attribute("type").as_deref() {
+    let kind = file_kind(reader)?;
+    let path = reader.text()?;
+    Ok(PackageFile { path, kind })
+}
+
+/// The `type` of the `<file>` just started.
+fn file_kind<R: BufRead>(reader: &mut XmlReader<R>) -> Result<FileKind, ReadError> {
+    Ok(match reader.attribute("type").as_deref() {
         None | Some("" | "file") => FileKind::File,
         Some("dir") => FileKind::Dir,
         Some("ghost") => FileKind::Ghost,
@@ -205,9 +244,7 @@ fn file<R: BufRead>(reader: &mut XmlReader<R>) -> Result<PackageFile, ReadError>
                 reader.invalid(format!("<file type=\"{other}\"> is not file, dir or ghost"))
             );
         }
-    };
-    let path = reader.text()?;
-    Ok(PackageFile { path, kind })
+    })
 }
 
 fn primary_package<R: BufRead>(reader: &mut XmlReader<R>) -> Result<Package, ReadError> {

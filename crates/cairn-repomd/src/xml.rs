@@ -37,9 +37,12 @@ impl<R: BufRead> BufRead for LineCounter<R> {
     fn consume(&mut self, amount: usize) {
         if let Ok(buffer) = self.inner.fill_buf() {
             let consumed = &buffer[..amount.min(buffer.len())];
-            for (index, &byte) in consumed.iter().enumerate() {
-                if byte == b'\n' {
-                    self.line += 1;
+            // A counting pass the compiler vectorizes, then one search for the last line's start:
+            // this runs over every byte of the document.
+            let lines = consumed.iter().filter(|&&byte| byte == b'\n').count();
+            if lines > 0 {
+                self.line += lines as u64;
+                if let Some(index) = consumed.iter().rposition(|&byte| byte == b'\n') {
                     self.line_start = self.offset + index as u64 + 1;
                 }
             }
@@ -336,6 +339,13 @@ impl<R: BufRead> XmlReader<R> {
     /// Reads the character content of the element just started, up to and including its end tag.
     pub(crate) fn text(&mut self) -> Result<String, ReadError> {
         let mut text = String::new();
+        self.text_into(&mut text)?;
+        Ok(text)
+    }
+
+    /// Like [`text`](Self::text), into a buffer the caller reuses (cleared first).
+    pub(crate) fn text_into(&mut self, text: &mut String) -> Result<(), ReadError> {
+        text.clear();
         loop {
             self.buffer.clear();
             let event = match self.reader.read_event_into(&mut self.buffer) {
@@ -357,7 +367,7 @@ impl<R: BufRead> XmlReader<R> {
                 },
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
-                    return Ok(text);
+                    return Ok(());
                 }
                 Event::Start(_) | Event::Empty(_) => {
                     return Err(self.invalid("an element appears where only text is allowed"));

@@ -2,8 +2,8 @@
 
 use cairn_repomd::{
     Changelog, Checksum, Comparison, Dependency, Document, FileKind, HeaderRange, Limits, Package,
-    PackageFile, ReadError, Repomd, RepomdRecord, read_filelists, read_other, read_primary,
-    write_document,
+    PackageFile, ReadError, Repomd, RepomdRecord, read_filelists, read_filelists_paths, read_other,
+    read_primary, write_document,
 };
 
 fn sample() -> Package {
@@ -129,6 +129,19 @@ fn filelists_and_other_round_trip() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].pkgid, package.checksum.value);
     assert_eq!(entries[0].files, package.files);
+    let mut paths = Vec::new();
+    let count = read_filelists_paths(files.as_slice(), &Limits::default(), |pkgid, path| {
+        paths.push((pkgid.to_owned(), path.to_owned()));
+    })
+    .unwrap();
+    assert_eq!(count, 1);
+    let expected: Vec<(String, String)> = package
+        .files
+        .iter()
+        .map(|file| (package.checksum.value.clone(), file.path.clone()))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(paths, expected);
 
     let other = render(Document::Other, std::slice::from_ref(&package));
     let mut entries = Vec::new();

@@ -28,11 +28,13 @@
 
 mod error;
 mod libsolv;
+mod owners_cache;
 mod pool;
 mod provider;
 mod repos;
 mod rich;
 mod solve;
+mod verify;
 mod why;
 
 pub use error::{LoadError, SolveError};

@@ -91,6 +91,23 @@ pub(crate) struct EvrText {
     pub release: Option<Box<str>>,
 }
 
+/// An EVR to look up without allocating: hashes like [`EvrText`] (same fields, same order, and
+/// `str` hashes alike boxed or borrowed).
+#[derive(Hash)]
+struct EvrKey<'a> {
+    epoch: Option<&'a str>,
+    version: &'a str,
+    release: Option<&'a str>,
+}
+
+impl indexmap::Equivalent<EvrText> for EvrKey<'_> {
+    fn equivalent(&self, key: &EvrText) -> bool {
+        self.epoch == key.epoch.as_deref()
+            && self.version == &*key.version
+            && self.release == key.release.as_deref()
+    }
+}
+
 impl EvrText {
     pub fn parts(&self) -> EvrParts<'_> {
         EvrParts {
@@ -504,6 +521,14 @@ impl Pool {
     fn intern_evr(&mut self, epoch: Option<&str>, version: &str, release: Option<&str>) -> EvrId {
         // rpm-md writes epoch="0" for "no epoch"; both compare the same, keep the short form.
         let epoch = epoch.filter(|e| !e.is_empty() && *e != "0");
+        let key = EvrKey {
+            epoch,
+            version,
+            release,
+        };
+        if let Some(index) = self.evrs.get_index_of(&key) {
+            return index as EvrId;
+        }
         let text = EvrText {
             epoch: epoch.map(Into::into),
             version: version.into(),

@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use ahash::AHashSet;
 use cairn_rpm_types::ArchPolicy;
 
 use crate::error::LoadError;
+use crate::owners_cache::{self, FileOwners};
 use crate::pool::{FileMatching, Pool, PoolBuilder};
 
 /// dnf's default `installonlypkgs`: packages providing one of these may be installed side by side.
@@ -107,29 +109,28 @@ pub fn load_pool(
     };
     let mut loaded = Vec::new();
     for spec in repositories {
-        let repository = read(spec, options, false)?;
+        let repository = read(spec, options)?;
         let id = builder.add_repository(repository.location.clone(), spec.priority);
         for package in &repository.packages {
             builder.add_package(id, package);
         }
         report.packages.push(repository.packages.len());
         report.from_cache &= repository.from_cache;
-        loaded.push((id, repository.complete_files));
+        loaded.push((id, repository));
     }
-    if !builder.paths_needing_filelists().is_empty() {
+    let needed = builder.paths_needing_filelists();
+    if !needed.is_empty() {
         report.filelists = true;
-        for (spec, &(id, complete)) in repositories.iter().zip(&loaded) {
-            if complete {
+        let mut wanted: Vec<&str> = needed.iter().map(AsRef::as_ref).collect();
+        wanted.sort_unstable();
+        for (spec, (id, repository)) in repositories.iter().zip(&loaded) {
+            if repository.complete_files {
                 continue;
             }
-            let repository = read(spec, options, true)?;
-            report.from_cache &= repository.from_cache;
-            for package in &repository.packages {
-                builder.add_files(
-                    id,
-                    package.pkgid(),
-                    package.files.iter().map(|file| file.path.as_str()),
-                );
+            let (owners, cached) = file_owners(spec, repository, options, &needed, &wanted)?;
+            report.from_cache &= cached;
+            for (pkgid, path) in owners.iter() {
+                builder.add_files(*id, pkgid, [path]);
             }
         }
     }
@@ -137,14 +138,9 @@ pub fn load_pool(
     Ok((builder.build(), report))
 }
 
-fn read(
-    spec: &RepositorySpec,
-    options: &PoolOptions,
-    filelists: bool,
-) -> Result<cairn_repo::Repository, LoadError> {
+fn read(spec: &RepositorySpec, options: &PoolOptions) -> Result<cairn_repo::Repository, LoadError> {
     let transport = cairn_repo::transport_for(&spec.location);
     let load_options = cairn_repo::LoadOptions {
-        filelists,
         cache_dir: options.cache_dir.clone(),
         ..cairn_repo::LoadOptions::default()
     };
@@ -152,4 +148,43 @@ fn read(
         location: spec.location.clone(),
         source,
     })
+}
+
+/// The owners of the `needed` paths (`wanted` is the same, sorted) in one repository's
+/// filelists.xml, from the file-owner cache or by streaming the document; whether they came
+/// from the cache.
+fn file_owners(
+    spec: &RepositorySpec,
+    repository: &cairn_repo::Repository,
+    options: &PoolOptions,
+    needed: &AHashSet<Box<str>>,
+    wanted: &[&str],
+) -> Result<(FileOwners, bool), LoadError> {
+    let cache_file = options
+        .cache_dir
+        .as_deref()
+        .and_then(|directory| owners_cache::path(directory, repository, wanted));
+    if let Some(owners) = cache_file.as_deref().and_then(owners_cache::read) {
+        return Ok((owners, true));
+    }
+    let transport = cairn_repo::transport_for(&spec.location);
+    let mut owners = FileOwners::default();
+    cairn_repo::load_filelists_paths(
+        transport.as_ref(),
+        repository,
+        &cairn_repomd::Limits::default(),
+        |pkgid, path| {
+            if needed.contains(path) {
+                owners.push(pkgid, path);
+            }
+        },
+    )
+    .map_err(|source| LoadError::Repository {
+        location: spec.location.clone(),
+        source,
+    })?;
+    if let Some(path) = &cache_file {
+        owners_cache::write(path, &owners);
+    }
+    Ok((owners, false))
 }

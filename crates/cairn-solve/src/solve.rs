@@ -6,6 +6,7 @@ use crate::error::SolveError;
 use crate::libsolv;
 use crate::pool::{Dep, PackageId, Pool};
 use crate::provider::{Provider, VersionSet, to_package, to_solvable};
+use crate::verify;
 
 /// What to install into an empty root.
 #[derive(Clone, Debug)]
@@ -177,6 +178,51 @@ pub fn solve(pool: &mut Pool, request: &Request) -> Result<Solution, SolveError>
     if let Ok(plan) = &plan {
         tracing::debug!(installed = ?plan.installed.iter().map(|&id| pool.nevra(id)).collect::<Vec<_>>(), weak = ?plan.weak.iter().map(|&id| pool.nevra(id)).collect::<Vec<_>>(), "libsolv replay");
     }
+    if let Ok(plan) = &plan {
+        match verify::check(pool, &requested, &plan.installed) {
+            Ok(()) => {
+                let mut packages = plan.installed.clone();
+                packages.sort_unstable();
+                let solution = Solution {
+                    packages,
+                    requested,
+                    weak: plan.weak.clone(),
+                    strategy: Strategy::LibsolvPolicy,
+                };
+                #[cfg(debug_assertions)]
+                {
+                    let confirmed = solve_with_resolvo(
+                        pool,
+                        request,
+                        solution.requested.clone(),
+                        Ok(plan.clone()),
+                    )
+                    .expect("resolvo accepts a set the direct check accepts");
+                    assert_eq!(
+                        confirmed.packages, solution.packages,
+                        "resolvo confirms the checked set"
+                    );
+                }
+                return Ok(solution);
+            }
+            Err(violation) => {
+                tracing::debug!(
+                    "libsolv's install set fails the direct check: {}",
+                    violation.0
+                );
+            }
+        }
+    }
+    solve_with_resolvo(pool, request, requested, plan)
+}
+
+/// Solves with resolvo, trying libsolv's choices (when the replay got through) first.
+fn solve_with_resolvo(
+    pool: &Pool,
+    request: &Request,
+    requested: Vec<Vec<PackageId>>,
+    plan: Result<libsolv::Plan, libsolv::GaveUp>,
+) -> Result<Solution, SolveError> {
     let (preferred, weak_plan, mut strategy) = match plan {
         Ok(plan) => (plan.installed, Some(plan.weak), Strategy::LibsolvPolicy),
         Err(libsolv::GaveUp) => (Vec::new(), None, Strategy::ResolvoSearch),
