@@ -96,23 +96,48 @@ pub(crate) fn inputs(context: &Context<'_>, stage: &Stage) -> BTreeMap<String, S
     inputs
 }
 
-fn pool_identity(
-    available: &[Available],
-    build_requires: &[String],
-    host_provides: &[String],
-) -> String {
+/// The packages of the stages before a wave, and their identity.
+#[derive(Debug, Default)]
+pub(crate) struct WavePool {
+    pub packages: Vec<Available>,
+    /// A digest of the packages' checksums.
+    pub digest: String,
+    by_sha: std::collections::HashMap<String, usize>,
+}
+
+impl WavePool {
+    fn new(packages: Vec<Available>) -> Self {
+        let mut sums: Vec<&str> = packages
+            .iter()
+            .map(|package| package.sha256.as_str())
+            .collect();
+        sums.sort_unstable();
+        let mut hasher = Sha256::new();
+        for sum in sums {
+            hasher.update(sum.as_bytes());
+            hasher.update(b"\n");
+        }
+        let by_sha = packages
+            .iter()
+            .enumerate()
+            .map(|(index, package)| (package.sha256.clone(), index))
+            .collect();
+        Self {
+            packages,
+            digest: hex::encode(hasher.finalize()),
+            by_sha,
+        }
+    }
+}
+
+/// What a stage's build root is solved from: the packages to choose from, its BuildRequires
+/// and the host's capabilities.
+fn pool_identity(pool: &WavePool, build_requires: &[String], host_provides: &[String]) -> String {
     let mut hasher = Sha256::new();
-    let mut sums: Vec<&str> = available
-        .iter()
-        .map(|package| package.sha256.as_str())
-        .collect();
-    sums.sort_unstable();
-    for text in sums
-        .into_iter()
-        .chain(["--"])
-        .chain(build_requires.iter().map(String::as_str))
-    {
-        hasher.update(text.as_bytes());
+    hasher.update(pool.digest.as_bytes());
+    hasher.update(b"\n--\n");
+    for requirement in build_requires {
+        hasher.update(requirement.as_bytes());
         hasher.update(b"\n");
     }
     for capability in host_provides {
@@ -123,8 +148,9 @@ fn pool_identity(
     hex::encode(hasher.finalize())
 }
 
-/// Decides about `stage`, whose dependencies' packages are `available`.
-pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Available]) -> Decision {
+/// Decides about `stage`, whose build root is solved from `pool`.
+pub(crate) fn assess(context: &Context<'_>, stage: &Stage, pool_packages: &WavePool) -> Decision {
+    let available = pool_packages.packages.as_slice();
     let requires = match build_requires(context.plan, stage) {
         Ok(requires) => requires,
         Err(error) => return Decision::Fail(error),
@@ -132,12 +158,8 @@ pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Availabl
     let inputs = inputs(context, stage);
     let fingerprint = record::fingerprint(&inputs);
     let settings = context.settings;
-    let pool = pool_identity(available, &requires, &settings.host_provides);
+    let pool = pool_identity(pool_packages, &requires, &settings.host_provides);
     let previous = StageRecord::load(&settings.records_dir(), &stage.name);
-    let by_sha: BTreeMap<&str, &Available> = available
-        .iter()
-        .map(|package| (package.sha256.as_str(), package))
-        .collect();
     // The same packages to choose from and the same BuildRequires give the same build root:
     // no need to solve again.
     let reused = previous
@@ -148,9 +170,10 @@ pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Availabl
                 .build_root
                 .iter()
                 .map(|package| {
-                    by_sha
-                        .get(package.sha256.as_str())
-                        .map(|found| found.path.clone())
+                    pool_packages
+                        .by_sha
+                        .get(&package.sha256)
+                        .map(|&found| available[found].path.clone())
                 })
                 .collect();
             files.map(|files| (previous.build_root.clone(), files))
@@ -206,7 +229,13 @@ pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Availabl
         None => vec!["never built".to_owned()],
         Some(previous) if previous.key == key && previous.outputs_present(&store) => {
             let mut record = previous.clone();
-            record.pool = pool;
+            if record.pool != pool {
+                // Remembered so that the next run need not solve this build root again.
+                record.pool = pool;
+                if let Err(error) = record.save(&settings.records_dir()) {
+                    tracing::warn!("{}: {error}", settings.records_dir().display());
+                }
+            }
             return Decision::UpToDate(record);
         }
         Some(previous) if previous.key == key => {
@@ -232,35 +261,25 @@ pub(crate) fn assess(context: &Context<'_>, stage: &Stage, available: &[Availabl
     })
 }
 
-/// The packages a build of `stage` may use: those of its dependencies (and theirs) and of
-/// every stage of an earlier wave, from their records. The plan knows a package's Requires
-/// from its spec only; rpm adds more while building (`/usr/bin/pkg-config` for every `.pc`
-/// file, sonames), whose providers are then found among the earlier waves. A component's
-/// normal build replaces its bootstrap build.
-pub(crate) fn available(
+/// The packages a build in `wave` may use: those of every stage of an earlier wave (which
+/// holds all its dependencies), from their records. The plan knows a package's Requires from
+/// its spec only; rpm adds more while building (`/usr/bin/pkg-config` for every `.pc` file,
+/// sonames), whose providers are then found among the earlier waves. A component's normal
+/// build replaces its bootstrap build.
+pub(crate) fn wave_pool(
     plan: &Plan,
     records: &[Option<StageRecord>],
-    stage: usize,
+    wave: usize,
     store: &std::path::Path,
-) -> Vec<Available> {
-    let wave = plan.stages[stage].wave;
-    let mut seen = vec![false; plan.stages.len()];
-    let mut stack: Vec<usize> = plan.stages[stage].dependencies.clone();
-    stack.extend((0..plan.stages.len()).filter(|&other| plan.stages[other].wave < wave));
-    let mut closure = Vec::new();
-    while let Some(stage) = stack.pop() {
-        if std::mem::replace(&mut seen[stage], true) {
-            continue;
-        }
-        closure.push(stage);
-        stack.extend(&plan.stages[stage].dependencies);
-    }
+) -> WavePool {
+    let closure: Vec<usize> = (0..plan.stages.len())
+        .filter(|&other| plan.stages[other].wave < wave)
+        .collect();
     let normal_built: std::collections::HashSet<usize> = closure
         .iter()
         .filter(|&&stage| !plan.stages[stage].bootstrap)
         .map(|&stage| plan.stages[stage].component)
         .collect();
-    closure.sort_unstable();
     let mut packages = Vec::new();
     for stage in closure {
         let planned = &plan.stages[stage];
@@ -284,5 +303,5 @@ pub(crate) fn available(
                 }),
         );
     }
-    packages
+    WavePool::new(packages)
 }

@@ -134,6 +134,8 @@ struct Shared {
     stop: bool,
     /// Selected stages not done yet, per wave.
     unfinished: Vec<usize>,
+    /// The packages each wave's stages build against, made when the wave starts.
+    pools: Vec<Option<std::sync::Arc<assess::WavePool>>>,
 }
 
 /// Builds the requested stages (see the crate documentation).
@@ -175,6 +177,7 @@ pub fn build(
         broken: vec![false; plan.stages.len()],
         stale: vec![false; plan.stages.len()],
         stop: false,
+        pools: vec![None; plan.waves.len()],
         unfinished: {
             let mut unfinished = vec![0; plan.waves.len()];
             for &stage in request.stages {
@@ -288,7 +291,7 @@ fn worker(
             }
             pending = true;
             // Every earlier wave is finished first, not only the stage's dependencies: its
-            // build root is solved over all of their packages (see `assess::available`), and
+            // build root is solved over all of their packages (see `assess::wave_pool`), and
             // that must not depend on which builds happened to finish first.
             let wave = plan.stages[stage].wave;
             let waiting = guard.unfinished[..wave].iter().any(|&count| count > 0);
@@ -317,7 +320,12 @@ fn worker(
         };
         let blocked = dependencies_flagged(&guard.broken);
         let stale_dependencies = dependencies_flagged(&guard.stale);
-        let available = assess::available(plan, &guard.records, stage, &settings.store_dir());
+        let wave = planned.wave;
+        if guard.pools[wave].is_none() {
+            let pool = assess::wave_pool(plan, &guard.records, wave, &settings.store_dir());
+            guard.pools[wave] = Some(std::sync::Arc::new(pool));
+        }
+        let pool = guard.pools[wave].clone().unwrap_or_default();
 
         drop(guard);
 
@@ -345,7 +353,7 @@ fn worker(
                 stale_dependencies.join(", ")
             ));
         } else {
-            let decision = assess::assess(context, planned, &available);
+            let decision = assess::assess(context, planned, &pool);
             match decision {
                 Decision::UpToDate(found) => {
                     report.status = StageStatus::UpToDate;
