@@ -4,7 +4,7 @@
 //! each stage it decides first whether anything changed: the inputs (the rendered spec
 //! directory's files with the `sources` hashes, the `[cairn.build]` settings, the host
 //! toolchain's identity, the backend, the conditionals) and the build root (its BuildRequires
-//! solved with `cairn-solve` over the packages its dependencies produced, by checksum) give a
+//! solved with `cairn-solve` over the packages of every earlier wave, by checksum) give a
 //! cache key; a stage whose recorded key matches is not built again, and every report says why
 //! a stage was built or not. A stage that must be built gets a work directory with its rendered
 //! files and lookaside sources, a sysroot with its build root unpacked (shared by stages with
