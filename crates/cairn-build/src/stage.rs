@@ -131,7 +131,11 @@ pub(crate) fn build(
     }
     write_log(&log, stage, work, &[&source_log, &binary_log]).map_err(io_failure(&log))?;
     if let Err(error) = result {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        // rpmbuild's output only: the log's own header says what was built and why.
+        let text: String = [&source_log, &binary_log]
+            .iter()
+            .map(|step| std::fs::read_to_string(step).unwrap_or_default())
+            .collect();
         let step = if source_package.is_empty() {
             "the source package"
         } else {
