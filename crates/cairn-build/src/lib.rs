@@ -14,7 +14,21 @@
 //! normal (not bootstrap) stages are then published to `out/rpms/<channel>/` and
 //! `out/srpms/` and each changed directory is indexed.
 //!
-//! [`staleness()`] answers the same question without building, for `cairn plan --explain`.
+//! [`staleness()`] answers the same question without building, for `cairn plan --explain`:
+//!
+//! ```no_run
+//! use cairn_config::{LoadOptions, Project};
+//!
+//! let project = Project::load(std::path::Path::new("."), &LoadOptions::default())?;
+//! let plan = cairn_plan::plan(&cairn_plan::PlanRequest::from_project(&project, None, None)?)?;
+//! let stages = plan.closure(&["zstd".to_owned()]);
+//! let settings = cairn_build::BuildSettings::from_project(&project);
+//! for report in cairn_build::staleness(&project, &plan, &stages, &settings)? {
+//!     // `up-to-date (key ...)`, `stale` with `rebuild: ...` reasons, or `failed`.
+//!     println!("{} {:?} {}", report.stage, report.status, report.reasons.join("; "));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![deny(missing_docs)]
 
