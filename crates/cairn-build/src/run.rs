@@ -142,7 +142,8 @@ struct Shared {
 ///
 /// # Errors
 ///
-/// When the sandbox cannot be made, or publishing fails. A stage's failure is in its report.
+/// When publishing fails (a package cannot be linked, a channel cannot be indexed). A stage's
+/// failure, the sandbox's included, is in its report.
 pub fn build(
     request: &BuildRequest<'_>,
     progress: &dyn Progress,
@@ -451,7 +452,10 @@ fn worker(
         if failed && report.status == StageStatus::Failed && !settings.continue_on_error {
             guard.stop = true;
         }
-        guard.records[stage] = record;
+        // A stage that did not build keeps its last packages for the stages after it that do
+        // not need it (they stay published too), as does a dry run's stale stage.
+        guard.records[stage] =
+            record.or_else(|| StageRecord::load(&settings.records_dir(), &planned.name));
         guard.reports[stage] = Some(report);
         guard.states[stage] = State::Done;
         guard.unfinished[planned.wave] -= 1;
