@@ -18,11 +18,12 @@
 //!
 //! When several install sets are valid, which one a solver returns depends on its policy and on
 //! the order it considers dependencies in. cairn replays libsolv's decision procedure
-//! (`libsolv` module) to learn what dnf would choose, then solves with resolvo, trying those
-//! packages first. resolvo is the authority: it checks every dependency and explains failures.
-//! When libsolv would have had to backtrack out of a conflict, the replay stops and resolvo
-//! searches on its own ([`Strategy::ResolvoSearch`]); the result is then correct but may differ
-//! from dnf's.
+//! (`libsolv` module) to learn what dnf would choose. That set is checked directly against the
+//! same rules the resolvo encoding holds (every Requires, Conflicts, Obsoletes, one package per
+//! name); only when the check fails, or when libsolv would have had to backtrack out of a
+//! conflict, does resolvo solve, trying libsolv's choices first, then searching on its own
+//! ([`Strategy::ResolvoSearch`]: correct, but possibly not dnf's choice). resolvo explains
+//! unsolvable jobs. Debug builds confirm every directly checked set with resolvo.
 
 #![deny(missing_docs)]
 

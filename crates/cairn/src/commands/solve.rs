@@ -279,13 +279,18 @@ pub fn run_solve(args: &SolveArgs, global: &GlobalArgs) -> anyhow::Result<Status
             },
         })?,
         _ => {
-            let mut out = std::io::stdout().lock();
+            use std::io::Write;
+            // One write for the whole list: stdout alone flushes every line.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for id in packages {
-                use std::io::Write;
                 writeln!(out, "{}", pool.nevra(id))?;
             }
+            out.flush()?;
         }
     }
+    // The process ends right after this: freeing the pool's many small allocations one by one
+    // would cost more than a tenth of a warm run.
+    std::mem::forget(pool);
     Ok(Status::Success)
 }
 
