@@ -3,6 +3,8 @@
 //! left unbroken with a proposed break, an unresolved and an ambiguous BuildRequires, and a
 //! component not rendered yet.
 
+#![expect(clippy::print_stderr, reason = "tests say when they skip")]
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -69,7 +71,7 @@ struct Fixture {
 impl Fixture {
     fn new(rendered: bool) -> Option<Self> {
         if !Path::new("/usr/lib/rpm/macros").is_file() {
-            println!("skipping: the host has no rpm macros (/usr/lib/rpm/macros)");
+            eprintln!("skipping: the host has no rpm macros (/usr/lib/rpm/macros)");
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
