@@ -484,7 +484,10 @@ impl RichDependency {
         let Self::Simple(dependency) = self else {
             return false;
         };
-        let last = dependency.constraint.as_ref().map_or(dependency.name.clone(), |c| c.evr.to_string());
+        let last = dependency
+            .constraint
+            .as_ref()
+            .map_or(dependency.name.clone(), |c| c.evr.to_string());
         last.matches('(').count() > last.matches(')').count()
     }
 }

@@ -58,7 +58,9 @@ fn stderr_suffix(tail: &str) -> String {
 /// The Debian/Fedora package that provides a program, for install hints.
 fn package_hint(program: &str) -> Option<&'static str> {
     Some(match program {
-        "rpm" | "rpmbuild" | "rpmspec" | "rpmkeys" | "rpm2cpio" => "rpm (Debian: `apt-get install rpm`)",
+        "rpm" | "rpmbuild" | "rpmspec" | "rpmkeys" | "rpm2cpio" => {
+            "rpm (Debian: `apt-get install rpm`)"
+        }
         "createrepo_c" => "createrepo-c (Debian) / createrepo_c (Fedora)",
         "dnf" => "dnf",
         "bwrap" => "bubblewrap",
@@ -115,14 +117,16 @@ impl Tool {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        self.args.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         self
     }
 
     /// Sets an environment variable for the child.
     #[must_use]
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
-        self.envs.push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
+        self.envs
+            .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
         self
     }
 
@@ -170,7 +174,9 @@ impl Tool {
 
     fn log(&self) {
         match &self.current_dir {
-            Some(dir) => tracing::debug!(target: "cairn::tool", cwd = %dir.display(), "run: {}", self.command_line()),
+            Some(dir) => {
+                tracing::debug!(target: "cairn::tool", cwd = %dir.display(), "run: {}", self.command_line())
+            }
             None => tracing::debug!(target: "cairn::tool", "run: {}", self.command_line()),
         }
     }
@@ -183,7 +189,10 @@ impl Tool {
                 .unwrap_or_default();
             ToolError::NotFound { program, hint }
         } else {
-            ToolError::Spawn { command: self.command_line(), source }
+            ToolError::Spawn {
+                command: self.command_line(),
+                source,
+            }
         }
     }
 
@@ -249,7 +258,11 @@ impl Tool {
         if status.success() {
             Ok(())
         } else {
-            Err(ToolError::Failed { command: self.command_line(), status, stderr_tail: String::new() })
+            Err(ToolError::Failed {
+                command: self.command_line(),
+                status,
+                stderr_tail: String::new(),
+            })
         }
     }
 }
@@ -266,14 +279,22 @@ fn find_program(program: &str) -> Option<PathBuf> {
         return path.is_file().then_some(path);
     }
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
 }
 
 fn quote(arg: &OsStr) -> String {
     let text = arg.to_string_lossy();
     let plain = !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@".contains(c));
-    if plain { text.into_owned() } else { format!("'{}'", text.replace('\'', r"'\''")) }
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@".contains(c));
+    if plain {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 fn tail(bytes: &[u8], lines: usize) -> String {
@@ -288,21 +309,39 @@ mod tests {
 
     #[test]
     fn quotes_only_when_needed() {
-        let tool = Tool::new("rpmbuild").arg("-bs").arg("--define").arg("_topdir /tmp/x y");
-        assert_eq!(tool.command_line(), "rpmbuild -bs --define '_topdir /tmp/x y'");
+        let tool = Tool::new("rpmbuild")
+            .arg("-bs")
+            .arg("--define")
+            .arg("_topdir /tmp/x y");
+        assert_eq!(
+            tool.command_line(),
+            "rpmbuild -bs --define '_topdir /tmp/x y'"
+        );
     }
 
     #[test]
     fn missing_program_names_the_package() {
-        let error = Tool::new("veritysetup-does-not-exist").output().unwrap_err();
+        let error = Tool::new("veritysetup-does-not-exist")
+            .output()
+            .unwrap_err();
         assert!(matches!(error, ToolError::NotFound { .. }), "{error}");
-        let error = Tool { program: "bwrap".into(), ..Tool::new("x") }.spawn_error(std::io::ErrorKind::NotFound.into());
-        assert_eq!(error.to_string(), "`bwrap` is not installed; install bubblewrap");
+        let error = Tool {
+            program: "bwrap".into(),
+            ..Tool::new("x")
+        }
+        .spawn_error(std::io::ErrorKind::NotFound.into());
+        assert_eq!(
+            error.to_string(),
+            "`bwrap` is not installed; install bubblewrap"
+        );
     }
 
     #[test]
     fn failure_keeps_the_stderr_tail() {
-        let error = Tool::new("sh").args(["-c", "echo one >&2; echo two >&2; exit 3"]).output().unwrap_err();
+        let error = Tool::new("sh")
+            .args(["-c", "echo one >&2; echo two >&2; exit 3"])
+            .output()
+            .unwrap_err();
         let text = error.to_string();
         assert!(text.contains("exit status: 3"), "{text}");
         assert!(text.ends_with("one\ntwo"), "{text}");
@@ -310,6 +349,12 @@ mod tests {
 
     #[test]
     fn success_returns_stdout() {
-        assert_eq!(Tool::new("sh").args(["-c", "printf hi"]).read_stdout().unwrap(), "hi");
+        assert_eq!(
+            Tool::new("sh")
+                .args(["-c", "printf hi"])
+                .read_stdout()
+                .unwrap(),
+            "hi"
+        );
     }
 }
