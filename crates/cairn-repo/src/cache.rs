@@ -102,16 +102,23 @@ pub(crate) fn encode(packages: &[Package], contents: Contents) -> Vec<u8> {
     out.bytes
 }
 
-/// Decodes a cache file; `None` if it is damaged or from another format version.
-pub(crate) fn decode(bytes: &[u8]) -> Option<(Vec<Package>, Contents)> {
+/// Decodes a cache file; `None` if it is damaged or from another format version. Files beyond
+/// primary.xml's and changelogs the file holds but `wanted` does not ask for are skipped without
+/// being copied out (a cache written with filelists serves a primary-only load at primary-only
+/// cost); the returned contents say what the packages carry.
+pub(crate) fn decode(bytes: &[u8], wanted: Contents) -> Option<(Vec<Package>, Contents)> {
     let mut input = Decoder { bytes };
     if input.take(MAGIC.len())? != MAGIC {
         return None;
     }
     let flags = input.u8()?;
-    let contents = Contents {
+    let stored = Contents {
         filelists: flags & 1 != 0,
         other: flags & 2 != 0,
+    };
+    let contents = Contents {
+        filelists: stored.filelists && wanted.filelists,
+        other: stored.other && wanted.other,
     };
     let count = input.count()?;
     let mut packages = Vec::with_capacity(count);
@@ -174,7 +181,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<(Vec<Package>, Contents)> {
             *package.dependencies_mut(kind) = list;
         }
         let count = input.count()?;
-        package.files.reserve_exact(count);
+        if contents.filelists {
+            package.files.reserve_exact(count);
+        }
         for _ in 0..count {
             let kind = match input.u8()? {
                 0 => FileKind::File,
@@ -182,18 +191,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<(Vec<Package>, Contents)> {
                 2 => FileKind::Ghost,
                 _ => return None,
             };
-            package.files.push(PackageFile {
-                path: input.string()?,
-                kind,
-            });
+            let path = input.str()?;
+            if contents.filelists || cairn_repomd::is_primary_file(path) {
+                package.files.push(PackageFile {
+                    path: path.to_owned(),
+                    kind,
+                });
+            }
         }
         let count = input.count()?;
         for _ in 0..count {
-            package.changelogs.push(Changelog {
-                author: input.string()?,
-                date: input.u64()?,
-                text: input.string()?,
-            });
+            let (author, date, text) = (input.str()?, input.u64()?, input.str()?);
+            if contents.other {
+                package.changelogs.push(Changelog {
+                    author: author.to_owned(),
+                    date,
+                    text: text.to_owned(),
+                });
+            }
         }
         packages.push(package);
     }
@@ -260,9 +275,13 @@ impl<'a> Decoder<'a> {
     }
 
     fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_owned)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
         let length = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
         let bytes = self.take(length)?;
-        std::str::from_utf8(bytes).ok().map(str::to_owned)
+        std::str::from_utf8(bytes).ok()
     }
 
     fn optional(&mut self) -> Option<Option<String>> {
@@ -271,5 +290,51 @@ impl<'a> Decoder<'a> {
             1 => Some(Some(self.string()?)),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fuller_cache_serves_a_narrower_load() {
+        let package = Package {
+            name: "tool".into(),
+            files: [
+                "/usr/bin/tool",
+                "/usr/share/doc/tool/README",
+                "/etc/tool.conf",
+            ]
+            .into_iter()
+            .map(|path| PackageFile {
+                path: path.into(),
+                kind: FileKind::File,
+            })
+            .collect(),
+            changelogs: vec![Changelog {
+                author: "someone".into(),
+                date: 1,
+                text: "- first".into(),
+            }],
+            ..Package::default()
+        };
+        let all = Contents {
+            filelists: true,
+            other: true,
+        };
+        let bytes = encode(std::slice::from_ref(&package), all);
+        let (full, contents) = decode(&bytes, all).unwrap();
+        assert_eq!((full, contents), (vec![package.clone()], all));
+        let none = Contents {
+            filelists: false,
+            other: false,
+        };
+        let (narrow, contents) = decode(&bytes, none).unwrap();
+        assert_eq!(contents, none);
+        let paths: Vec<&str> = narrow[0].files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["/usr/bin/tool", "/etc/tool.conf"]);
+        assert!(narrow[0].changelogs.is_empty());
+        assert!(decode(&bytes[..bytes.len() - 1], none).is_none());
     }
 }

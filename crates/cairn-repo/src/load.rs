@@ -129,7 +129,13 @@ pub fn load(transport: &dyn Transport, options: &LoadOptions) -> Result<Reposito
     });
     if let Some(path) = &cache_file
         && let Ok(bytes) = std::fs::read(path)
-        && let Some((packages, contents)) = cache::decode(&bytes)
+        && let Some((packages, contents)) = cache::decode(
+            &bytes,
+            cache::Contents {
+                filelists: options.filelists,
+                other: options.other,
+            },
+        )
         && (contents.filelists || !options.filelists)
         && (contents.other || !options.other)
     {
