@@ -18,6 +18,10 @@ fn corpus_sample_round_trips() {
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "spec")
+        })
         .collect();
     paths.sort();
     let mut checked = 0;
