@@ -189,6 +189,34 @@ fn plan_json_selects_a_closure_and_uses_the_cache() {
     assert_eq!(cycles.len(), 1);
     assert_eq!(cycles[0]["members"], serde_json::json!(["busybox", "musl"]));
     assert_eq!(cycles[0]["broken"], true);
+    assert!(
+        zlib["staleness"].is_null(),
+        "staleness is told with --explain"
+    );
+
+    // Nothing was built: every shown build is stale ("never built") or waits for one, in
+    // wave order.
+    let explained = fixture.json(&["plan", "-p", "zlib", "--explain"]);
+    let staleness = explained["staleness"]["stages"].as_array().unwrap();
+    let stages: Vec<&str> = staleness
+        .iter()
+        .map(|stage| stage["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        ["filesystem", "musl+bootstrap", "busybox", "musl", "zlib"],
+        "{explained:#}"
+    );
+    assert!(
+        staleness
+            .iter()
+            .all(|stage| stage["status"] != "up-to-date"),
+        "{explained:#}"
+    );
+    assert!(
+        staleness.iter().any(|stage| stage["status"] == "stale"),
+        "{explained:#}"
+    );
 
     // Changing a spec evaluates that spec again, and only it.
     let spec = fixture.dir.path().join("project/specs/z/zstd/zstd.spec");

@@ -4,16 +4,21 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use cairn_build::{StageReport, StageStatus};
 use cairn_plan::{Ambiguity, Conditionals, Cycle, Edge, Plan, Reason, Unresolved};
 use serde::Serialize;
 
 use super::{TEXT_LIMIT, View};
 
-/// What `cairn plan --explain` says about staleness. Staleness needs the build cache of
-/// `cairn build` (crates/cairn-build, not in the workspace yet): once it can tell, per
-/// component, whether its last build is up to date and what changed, it is reported here.
-const STALENESS_UNKNOWN: &str =
-    "staleness: not known yet (`cairn build` keeps no build cache to compare with)";
+/// Whether the shown builds are up to date (`cairn plan --explain`).
+#[derive(Serialize)]
+pub(super) struct Staleness {
+    /// Each shown build, in wave order: up to date, stale with the reasons, or blocked.
+    pub(super) stages: Vec<StageReport>,
+    /// Why staleness could not be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) error: Option<String>,
+}
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -22,8 +27,8 @@ struct Report<'a> {
     stages: Vec<StageRow<'a>>,
     cycles: Vec<&'a Cycle>,
     components: Vec<ComponentRow<'a>>,
-    /// Which builds are stale and why; `null` until the build cache can tell.
-    staleness: Option<()>,
+    /// Which builds are stale and why (with `--explain`; `null` otherwise).
+    staleness: Option<&'a Staleness>,
 }
 
 #[derive(Serialize)]
@@ -109,7 +114,11 @@ impl View {
         }
     }
 
-    pub(super) fn report<'a>(&self, plan: &'a Plan) -> impl Serialize + 'a {
+    pub(super) fn report<'a>(
+        &self,
+        plan: &'a Plan,
+        staleness: Option<&'a Staleness>,
+    ) -> impl Serialize + 'a {
         let cycle_number: HashMap<usize, usize> = self
             .cycles
             .iter()
@@ -179,12 +188,18 @@ impl View {
                     }
                 })
                 .collect(),
-            staleness: None,
+            staleness,
         }
     }
 
-    pub(super) fn print(&self, plan: &Plan, explain: bool) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+    pub(super) fn print(
+        &self,
+        plan: &Plan,
+        explain: bool,
+        staleness: Option<&Staleness>,
+    ) -> std::io::Result<()> {
+        // One buffer: stdout's line buffering would write every line with its own call.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         for (number, wave) in self.waves.iter().enumerate() {
             let names: Vec<&str> = wave
                 .iter()
@@ -217,10 +232,10 @@ impl View {
             summary.evaluation_seconds + summary.graph_seconds,
             summary.graph_seconds,
         )?;
-        if explain {
-            writeln!(out, "{STALENESS_UNKNOWN}")?;
+        if let Some(staleness) = staleness {
+            print_staleness(&mut out, staleness)?;
         }
-        Ok(())
+        out.flush()
     }
 
     fn print_problems(
@@ -295,6 +310,47 @@ impl View {
         }
         Ok(())
     }
+}
+
+fn print_staleness(out: &mut impl Write, staleness: &Staleness) -> std::io::Result<()> {
+    if let Some(error) = &staleness.error {
+        return writeln!(out, "staleness: cannot tell: {error}");
+    }
+    let count = |wanted: StageStatus| {
+        staleness
+            .stages
+            .iter()
+            .filter(|stage| stage.status == wanted)
+            .count()
+    };
+    writeln!(
+        out,
+        "staleness: {} up to date, {} stale, {} cannot be built, {} blocked by those",
+        count(StageStatus::UpToDate),
+        count(StageStatus::Stale),
+        count(StageStatus::Failed),
+        count(StageStatus::Blocked),
+    )?;
+    for stage in &staleness.stages {
+        let status = match stage.status {
+            StageStatus::UpToDate => "up to date",
+            StageStatus::Stale => "stale",
+            StageStatus::Blocked => "blocked",
+            StageStatus::Failed => "cannot be built",
+            _ => "not assessed",
+        };
+        if stage.reasons.is_empty() {
+            writeln!(out, "  {}: {status}", stage.stage)?;
+        } else {
+            writeln!(
+                out,
+                "  {}: {status}: {}",
+                stage.stage,
+                stage.reasons.join("; ")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn more(out: &mut impl Write, count: usize, limit: usize, what: &str) -> std::io::Result<()> {
