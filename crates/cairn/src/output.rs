@@ -64,8 +64,10 @@ pub fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Er
 
 /// Writes `value` as pretty JSON and a newline to stdout.
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
+    // Stdout is line-buffered: without a buffer of its own a large report costs one write per line.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut stdout, value)?;
     writeln!(stdout)?;
+    stdout.flush()?;
     Ok(())
 }
