@@ -16,11 +16,13 @@ use serde::Serialize;
 use crate::autospec::project_changes;
 use crate::component::{Environment, RenderInput, render as render_component};
 use crate::error::{ComponentError, RunError};
-use crate::inputs::{Located, identity, locate_all, lock_dir, resolve_commits};
+use crate::inputs::{
+    Located, identity, locate_all, lock_dir, request_key, resolve_selected_commits,
+};
 use crate::memory::{self, Compatibility};
 use crate::output::{self, Tree, component_dir, marker_tree};
 use crate::source::{Origin, read_local, read_upstream};
-use crate::state::{ComponentState, RenderState, component_key, stat_tree};
+use crate::state::{ComponentState, RenderState, SourceMemo, component_key, stat_tree};
 
 /// cairn's version: part of every component's key, so a new cairn renders everything again.
 pub const CAIRN_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -223,8 +225,6 @@ fn render_in_pool(
         );
     }
     let cache = DistGitCache::new(&options.dist_git_cache).network(options.network);
-    let commits = resolve_commits(&cache, &located, &BTreeMap::new());
-
     let done = AtomicUsize::new(0);
     let new_state = Mutex::new(BTreeMap::<String, ComponentState>::new());
     let skipped = AtomicUsize::new(0);
@@ -234,14 +234,30 @@ fn render_in_pool(
         environment: &environment,
         environment_key: &environment_key,
         state: &state,
+        cache: &cache,
     };
+    // The no-op path: components whose remembered commit still holds and whose key and
+    // output are unchanged are skipped before any dist-git mirror is opened.
+    let early: Vec<Option<ComponentState>> = names
+        .par_iter()
+        .zip(located.par_iter())
+        .map(|(name, located)| work.skip_early(name, located))
+        .collect();
+    let commits = resolve_selected_commits(&cache, &located, &BTreeMap::new(), &|index| {
+        early[index].is_none()
+    });
+
     let mut rows: Vec<RenderRow> = names
         .par_iter()
         .zip(located.par_iter())
         .zip(commits.par_iter())
-        .map(|((name, located), commit)| {
+        .zip(early.into_par_iter())
+        .map(|(((name, located), commit), early)| {
             let dir = component_dir(&options.output, name);
-            let outcome = work.component(name, &dir, located, commit.as_ref());
+            let outcome = match early {
+                Some(previous) => Outcome::Skipped(previous),
+                None => work.component(name, &dir, located, commit.as_ref()),
+            };
             let row = match outcome {
                 Outcome::Skipped(entry) => {
                     skipped.fetch_add(1, Ordering::Relaxed);
@@ -347,12 +363,20 @@ enum Outcome {
     },
 }
 
+/// A component's key with the synthetic history it was computed from.
+struct Keyed {
+    key: String,
+    changes: Vec<cairn_autospec::azldev::ProjectChange>,
+    import_commit: Option<String>,
+}
+
 struct Work<'a> {
     options: &'a RenderOptions,
     history: Option<&'a LockHistory>,
     environment: &'a Environment,
     environment_key: &'a str,
     state: &'a RenderState,
+    cache: &'a DistGitCache,
 }
 
 impl Work<'_> {
@@ -385,27 +409,17 @@ impl Work<'_> {
         }
     }
 
-    fn render_located(
-        &self,
-        name: &str,
-        dir: &Path,
-        located: &Located,
-        resolved: Option<&ResolvedSource>,
-    ) -> Result<Outcome, String> {
+    /// The key of a component's inputs at `commit` (its upstream commit, if any).
+    fn key(&self, name: &str, located: &Located, commit: Option<&str>) -> Result<Keyed, String> {
         let setup = &located.setup;
         let lock = located.lock.as_ref();
-        let commit = resolved.map(|resolved| resolved.commit.to_string());
-        let identity = identity(
-            setup,
-            commit.as_deref(),
-            lock.map_or(0, |lock| lock.manual_bump),
-        )
-        .map_err(|error| describe(&error))?;
+        let identity = identity(setup, commit, lock.map_or(0, |lock| lock.manual_bump))
+            .map_err(|error| describe(&error))?;
         let (changes, import_commit) = project_changes(
             self.history,
             name,
             &identity.fingerprint.value,
-            commit.as_deref(),
+            commit,
             self.options.now,
         );
         let history_key: Vec<String> = changes
@@ -429,13 +443,80 @@ impl Work<'_> {
             &history_key.join(","),
             import_commit.as_deref().unwrap_or(""),
         ]);
+        Ok(Keyed {
+            key,
+            changes,
+            import_commit,
+        })
+    }
+
+    /// The previous state of a component that can be skipped without resolving its commit:
+    /// its remembered commit still holds, and its key and output are unchanged.
+    fn skip_early(
+        &self,
+        name: &str,
+        located: &Result<Located, ComponentError>,
+    ) -> Option<ComponentState> {
+        if self.options.full {
+            return None;
+        }
+        let located = located.as_ref().ok()?;
+        let previous = self.state.components.get(name)?;
+        let commit = match &located.setup.origin {
+            Origin::Upstream(upstream) => {
+                let memo = previous.source.as_ref()?;
+                let request = upstream.locked_request(located.lock.as_ref());
+                if request_key(self.cache, &request)? != memo.request {
+                    return None;
+                }
+                Some(memo.commit.as_str())
+            }
+            Origin::Local { .. } => None,
+        };
+        let keyed = self.key(name, located, commit).ok()?;
+        if keyed.key != previous.key {
+            return None;
+        }
+        let entries = stat_tree(&component_dir(&self.options.output, name)).ok()??;
+        (entries == previous.entries).then(|| previous.clone())
+    }
+
+    /// What to remember about an upstream component's commit for the next run.
+    fn memo(&self, located: &Located, commit: Option<&str>) -> Option<SourceMemo> {
+        let Origin::Upstream(upstream) = &located.setup.origin else {
+            return None;
+        };
+        let request = request_key(self.cache, &upstream.locked_request(located.lock.as_ref()))?;
+        Some(SourceMemo {
+            request,
+            commit: commit?.to_owned(),
+        })
+    }
+
+    fn render_located(
+        &self,
+        name: &str,
+        dir: &Path,
+        located: &Located,
+        resolved: Option<&ResolvedSource>,
+    ) -> Result<Outcome, String> {
+        let setup = &located.setup;
+        let commit = resolved.map(|resolved| resolved.commit.to_string());
+        let Keyed {
+            key,
+            changes,
+            import_commit,
+        } = self.key(name, located, commit.as_deref())?;
         if !self.options.full
             && let Some(previous) = self.state.components.get(name)
             && previous.key == key
             && let Ok(Some(entries)) = stat_tree(dir)
             && entries == previous.entries
         {
-            return Ok(Outcome::Skipped(previous.clone()));
+            return Ok(Outcome::Skipped(ComponentState {
+                source: self.memo(located, commit.as_deref()),
+                ..previous.clone()
+            }));
         }
         let spec_name = setup.spec_name();
         let mirror;
@@ -472,10 +553,11 @@ impl Work<'_> {
         let state = if self.options.check_only {
             None
         } else {
-            stat_tree(dir)
-                .ok()
-                .flatten()
-                .map(|entries| ComponentState { key, entries })
+            stat_tree(dir).ok().flatten().map(|entries| ComponentState {
+                key,
+                entries,
+                source: self.memo(located, commit.as_deref()),
+            })
         };
         Ok(Outcome::Done { changed, state })
     }

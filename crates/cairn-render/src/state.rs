@@ -33,6 +33,18 @@ pub(crate) struct StatEntry {
 pub(crate) struct ComponentState {
     pub key: String,
     pub entries: Vec<StatEntry>,
+    /// The upstream commit and what decided it, so that a no-op run skips the component
+    /// without opening its dist-git mirror.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceMemo>,
+}
+
+/// An upstream commit with the key of the request and mirror state that resolved it
+/// (`inputs::request_key`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SourceMemo {
+    pub request: String,
+    pub commit: String,
 }
 
 /// The state of one output directory.
@@ -146,6 +158,7 @@ mod tests {
             ComponentState {
                 key: component_key(&["x", "y"]),
                 entries: before.clone(),
+                source: None,
             },
         );
         state.save(&path).unwrap();
