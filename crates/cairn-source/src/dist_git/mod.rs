@@ -248,7 +248,7 @@ impl DistGitCache {
         loop {
             match tool.output() {
                 Ok(_) => return self.compact(url, dir),
-                Err(source) if attempt >= self.retries => {
+                Err(source) if attempt >= self.retries || is_missing_repository(&source) => {
                     return Err(DistGitError::Fetch {
                         url: url.to_owned(),
                         mirror: dir.to_owned(),
@@ -507,4 +507,17 @@ fn init_mirror(dir: &Path, url: &str) -> std::io::Result<()> {
              \tfetch = +refs/replace/*:refs/replace/*\n"
         ),
     )
+}
+
+/// Whether git says the remote repository does not exist: waiting will not make it appear, so
+/// the fetch fails at once instead of after the retries.
+fn is_missing_repository(error: &cairn_tool::ToolError) -> bool {
+    let text = error.to_string();
+    [
+        "does not appear to be a git repository",
+        "not found",
+        "does not exist",
+    ]
+    .iter()
+    .any(|phrase| text.contains(phrase))
 }

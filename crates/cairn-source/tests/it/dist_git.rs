@@ -530,3 +530,14 @@ fn incremental_fetches_keep_packs_and_stay_compact() {
     assert_eq!(tip.to_string(), last);
     assert_eq!(mirror.history(tip, &[]).count(), 21);
 }
+
+#[test]
+fn a_repository_that_does_not_exist_is_not_retried() {
+    let root = tempfile::tempdir().unwrap();
+    // A retry would sleep for an hour: the test only finishes if the failure is final at once.
+    let cache =
+        DistGitCache::new(root.path().join("dist-git")).retries(3, Duration::from_secs(3600));
+    let url = format!("file://{}/absent.git", root.path().display());
+    let error = cache.fetch(&url).unwrap_err();
+    assert!(matches!(error, DistGitError::Fetch { .. }), "{error}");
+}
