@@ -155,6 +155,62 @@ fn distribute(pool: &Pool, queue: &mut Vec<i32>, first: usize, second: usize, fl
     BLOCKS
 }
 
+/// Two operands joined by `and` (`conjunction`) or `or`, as libsolv's `normalize_dep()` joins
+/// them: an absorbing result decides the whole, a neutral one leaves the other operand, and
+/// otherwise the blocks are distributed when the wanted form (DNF or CNF) needs it.
+fn combine(
+    pool: &Pool,
+    queue: &mut Vec<i32>,
+    flags: u32,
+    conjunction: bool,
+    first: impl FnOnce(&mut Vec<i32>) -> i32,
+    second: impl FnOnce(&mut Vec<i32>) -> i32,
+) -> i32 {
+    let (absorbing, neutral) = if conjunction {
+        (FALSE, TRUE)
+    } else {
+        (TRUE, FALSE)
+    };
+    let start = queue.len();
+    let r1 = first(queue);
+    if r1 == absorbing {
+        return absorbing;
+    }
+    let middle = queue.len();
+    let r2 = second(queue);
+    if r2 == absorbing {
+        queue.truncate(start);
+        return absorbing;
+    }
+    if r1 == neutral {
+        return r2;
+    }
+    if r2 == neutral {
+        return r1;
+    }
+    if (flags & TO_DNF != 0) == conjunction {
+        return distribute(pool, queue, start, middle, flags);
+    }
+    BLOCKS
+}
+
+/// The right operand normalized with `invert_flags` toggled, and negated back when they are set.
+fn normalize_operand(
+    pool: &Pool,
+    dep: DepId,
+    queue: &mut Vec<i32>,
+    flags: u32,
+    invert_flags: u32,
+) -> i32 {
+    let middle = queue.len();
+    let result = normalize_dep(pool, dep, queue, flags ^ invert_flags);
+    if invert_flags != 0 {
+        invert(pool, queue, middle, result)
+    } else {
+        result
+    }
+}
+
 fn normalize_or(
     pool: &Pool,
     left: DepId,
@@ -163,30 +219,14 @@ fn normalize_or(
     flags: u32,
     invert_flags: u32,
 ) -> i32 {
-    let start = queue.len();
-    let r1 = normalize_dep(pool, left, queue, flags);
-    if r1 == TRUE {
-        return TRUE;
-    }
-    let middle = queue.len();
-    let mut r2 = normalize_dep(pool, right, queue, flags ^ invert_flags);
-    if invert_flags != 0 {
-        r2 = invert(pool, queue, middle, r2);
-    }
-    if r2 == TRUE {
-        queue.truncate(start);
-        return TRUE;
-    }
-    if r1 == FALSE {
-        return r2;
-    }
-    if r2 == FALSE {
-        return r1;
-    }
-    if flags & TO_DNF == 0 {
-        return distribute(pool, queue, start, middle, flags);
-    }
-    BLOCKS
+    combine(
+        pool,
+        queue,
+        flags,
+        false,
+        |queue| normalize_dep(pool, left, queue, flags),
+        |queue| normalize_operand(pool, right, queue, flags, invert_flags),
+    )
 }
 
 fn normalize_and(
@@ -197,30 +237,14 @@ fn normalize_and(
     flags: u32,
     invert_flags: u32,
 ) -> i32 {
-    let start = queue.len();
-    let r1 = normalize_dep(pool, left, queue, flags);
-    if r1 == FALSE {
-        return FALSE;
-    }
-    let middle = queue.len();
-    let mut r2 = normalize_dep(pool, right, queue, flags ^ invert_flags);
-    if invert_flags != 0 {
-        r2 = invert(pool, queue, middle, r2);
-    }
-    if r2 == FALSE {
-        queue.truncate(start);
-        return FALSE;
-    }
-    if r1 == TRUE {
-        return r2;
-    }
-    if r2 == TRUE {
-        return r1;
-    }
-    if flags & TO_DNF != 0 {
-        return distribute(pool, queue, start, middle, flags);
-    }
-    BLOCKS
+    combine(
+        pool,
+        queue,
+        flags,
+        true,
+        |queue| normalize_dep(pool, left, queue, flags),
+        |queue| normalize_operand(pool, right, queue, flags, invert_flags),
+    )
 }
 
 /// `A if (B else C)` is `(A or not B) and (C or B)`.
@@ -232,27 +256,14 @@ fn normalize_if_else(
     queue: &mut Vec<i32>,
     flags: u32,
 ) -> i32 {
-    let start = queue.len();
-    let r1 = normalize_or(pool, a, b, queue, flags, TO_DNF);
-    if r1 == FALSE {
-        return FALSE;
-    }
-    let middle = queue.len();
-    let r2 = normalize_or(pool, b, c, queue, flags, 0);
-    if r2 == FALSE {
-        queue.truncate(start);
-        return FALSE;
-    }
-    if r1 == TRUE {
-        return r2;
-    }
-    if r2 == TRUE {
-        return r1;
-    }
-    if flags & TO_DNF != 0 {
-        return distribute(pool, queue, start, middle, flags);
-    }
-    BLOCKS
+    combine(
+        pool,
+        queue,
+        flags,
+        true,
+        |queue| normalize_or(pool, a, b, queue, flags, TO_DNF),
+        |queue| normalize_or(pool, b, c, queue, flags, 0),
+    )
 }
 
 /// `A unless (B else C)` is `(A and not B) or (B and C)` (rpm's depends.c, libsolv agrees).
@@ -264,27 +275,14 @@ fn normalize_unless_else(
     queue: &mut Vec<i32>,
     flags: u32,
 ) -> i32 {
-    let start = queue.len();
-    let r1 = normalize_and(pool, a, b, queue, flags, TO_DNF);
-    if r1 == TRUE {
-        return TRUE;
-    }
-    let middle = queue.len();
-    let r2 = normalize_and(pool, b, c, queue, flags, 0);
-    if r2 == TRUE {
-        queue.truncate(start);
-        return TRUE;
-    }
-    if r1 == FALSE {
-        return r2;
-    }
-    if r2 == FALSE {
-        return r1;
-    }
-    if flags & TO_DNF == 0 {
-        return distribute(pool, queue, start, middle, flags);
-    }
-    BLOCKS
+    combine(
+        pool,
+        queue,
+        flags,
+        false,
+        |queue| normalize_and(pool, a, b, queue, flags, TO_DNF),
+        |queue| normalize_and(pool, b, c, queue, flags, 0),
+    )
 }
 
 /// `normalize_dep()`.
