@@ -34,6 +34,7 @@
 
 mod assess;
 mod backend;
+mod built;
 mod error;
 pub mod extract;
 mod logs;
@@ -48,6 +49,7 @@ mod sysroot;
 mod toolchain;
 
 pub use backend::{Backend, BackendKind, HostBackend, Job, MockBackend};
+pub use built::built_packages;
 pub use error::BuildError;
 pub use logs::key_lines;
 pub use record::{Output, RootPackage, StageRecord};

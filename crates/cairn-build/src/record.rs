@@ -59,6 +59,10 @@ pub struct StageRecord {
     pub key: String,
     /// What it produced, in `store/<key>/`.
     pub outputs: Vec<Output>,
+    /// The binary packages among `outputs` with the dependencies rpm generated, for the next
+    /// plan (empty in records written before they were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<cairn_plan::BinaryPackage>,
     /// How long the build took, seconds.
     pub seconds: f64,
 }

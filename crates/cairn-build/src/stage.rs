@@ -159,16 +159,20 @@ pub(crate) fn build(
         std::fs::remove_dir_all(&partial).map_err(io_failure(&partial))?;
     }
     std::fs::create_dir_all(&partial).map_err(io_failure(&partial))?;
-    let mut outputs = vec![collect(
+    let (source_output, _) = collect(
         &directory.join("SRPMS").join(&source_package),
         &partial,
         true,
-    )?];
+    )?;
+    let mut outputs = vec![source_output];
+    let mut packages = Vec::new();
     let mut binaries = Vec::new();
     find_rpms(&directory.join("RPMS"), &mut binaries).map_err(io_failure(&directory))?;
     binaries.sort();
     for path in binaries {
-        outputs.push(collect(&path, &partial, false)?);
+        let (output, package) = collect(&path, &partial, false)?;
+        outputs.push(output);
+        packages.extend(package);
     }
     if store.exists() {
         std::fs::remove_dir_all(&store).map_err(io_failure(&store))?;
@@ -183,6 +187,7 @@ pub(crate) fn build(
         build_root: work.build_root.clone(),
         key: work.key.clone(),
         outputs,
+        packages,
         seconds: started.elapsed().as_secs_f64(),
     };
     let previous = StageRecord::load(&settings.records_dir(), &stage.name);
@@ -241,8 +246,13 @@ fn find_rpms(directory: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Moves the package `path` into `store` and describes it.
-fn collect(path: &Path, store: &Path, source: bool) -> Result<Output, Failure> {
+/// Moves the package `path` into `store` and describes it; for a binary package, also gives
+/// the planner's view of it.
+fn collect(
+    path: &Path,
+    store: &Path,
+    source: bool,
+) -> Result<(Output, Option<cairn_plan::BinaryPackage>), Failure> {
     let bytes = std::fs::read(path).map_err(io_failure(path))?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let metadata = rpm::PackageMetadata::open(path)
@@ -264,15 +274,26 @@ fn collect(path: &Path, store: &Path, source: bool) -> Result<Output, Failure> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let package = if source {
+        None
+    } else {
+        Some(
+            crate::built::from_header(&metadata)
+                .map_err(|error| Failure::plain(format!("{}: {error}", path.display())))?,
+        )
+    };
     let target = store.join(&file);
     std::fs::rename(path, &target).map_err(io_failure(&target))?;
-    Ok(Output {
-        file,
-        sha256,
-        name,
-        nevra,
-        source,
-    })
+    Ok((
+        Output {
+            file,
+            sha256,
+            name,
+            nevra,
+            source,
+        },
+        package,
+    ))
 }
 
 /// The stage's log: what was built and why, then each step's output.

@@ -481,6 +481,61 @@ fn packages_go_to_their_channels_and_unpublished_ones_still_serve_builds() {
     );
 }
 
+#[test]
+fn the_next_plan_knows_what_a_build_produced_beyond_the_spec() {
+    // tool's package ships /usr/bin/tool, a file provide no spec declares; user needs it.
+    let tool = "Name: tool\nVersion: 1\nRelease: 1\nSummary: tool\nLicense: MIT\nBuildArch: noarch\n\n\
+                %description\ntool.\n\n%install\nmkdir -p %{buildroot}/usr/bin\n\
+                printf 'echo tool' > %{buildroot}/usr/bin/tool\n\n%files\n/usr/bin/tool\n";
+    let Some(fixture) = Fixture::new(&[
+        ("tool", tool.to_owned(), None),
+        ("user", spec("user", "/usr/bin/tool", "true"), None),
+    ]) else {
+        return;
+    };
+    let project = fixture.project();
+    fixture.render(&project);
+    let settings = fixture.settings(&project);
+    let names = ["tool".to_owned(), "user".to_owned()];
+    let plan_now = || {
+        let mut request = cairn_plan::PlanRequest::from_project(&project, None, None).unwrap();
+        request.built = cairn_build::built_packages(&settings, names.iter().map(String::as_str));
+        cairn_plan::plan(&request).unwrap()
+    };
+    let user_edges = |plan: &cairn_plan::Plan| -> Vec<String> {
+        let user = plan.components.iter().find(|c| c.name == "user").unwrap();
+        user.edges
+            .iter()
+            .map(|edge| plan.components[edge.target].name.clone())
+            .collect()
+    };
+    let before = plan_now();
+    assert!(user_edges(&before).is_empty());
+    assert_eq!(
+        before.components[1].unresolved.missing,
+        ["/usr/bin/tool"],
+        "{:?}",
+        before.components[1]
+    );
+    let stages = before.closure(&names[..1]);
+    let report = cairn_build::build(
+        &BuildRequest {
+            project: &project,
+            plan: &before,
+            stages: &stages,
+            settings: &settings,
+            dry_run: false,
+        },
+        &Silent,
+    )
+    .unwrap();
+    assert!(report.success(), "{report:#?}");
+    let after = plan_now();
+    assert_eq!(after.statistics.learned_from_builds, 1);
+    assert_eq!(user_edges(&after), ["tool"]);
+    assert!(after.components[1].unresolved.missing.is_empty());
+}
+
 fn walk(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in fs::read_dir(dir).unwrap() {

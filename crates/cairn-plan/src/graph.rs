@@ -3,10 +3,11 @@
 //! root needs, because a build can only start once all of it has been built.
 //!
 //! Matching follows rpm (`lib/rpmds.c`): a provide satisfies a requirement of the same name
-//! when their version ranges overlap; an unversioned side matches anything. Only declared
-//! Provides are known before a build: file provides and the automatic ELF and pkg-config
-//! dependencies rpm generates are not, so a BuildRequires on a path is resolved only when a
-//! package declares it (`Provides: /bin/sh`) or the host provides it.
+//! when their version ranges overlap; an unversioned side matches anything. Before a
+//! component's first build only its declared Provides and Requires are known: file provides
+//! and the ELF, pkg-config and interpreter dependencies rpm generates come from the headers of
+//! its last build ([`crate::SpecSummary::learn_from_build`]), so until then a BuildRequires on a
+//! path resolves only when a package declares it (`Provides: /bin/sh`) or the host provides it.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 

@@ -15,7 +15,7 @@ use crate::graph::{Ambiguity, Edge, Providers, RequiresIndex, Unresolved, compon
 use crate::proposal::ProposalInput;
 use crate::scc;
 use crate::stages::{CycleEdge, Stage, StageInput, build_stages, cycle_edges, order};
-use crate::summary::SpecSummary;
+use crate::summary::{BinaryPackage, SpecSummary};
 
 /// One component to plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,9 @@ pub struct PlanRequest {
     pub host_provides: Vec<String>,
     /// The evaluation cache file (`None`: no cache).
     pub cache_file: Option<PathBuf>,
+    /// What earlier builds produced, by component: the Provides and Requires rpm generated,
+    /// added to the evaluated specs (see [`SpecSummary::learn_from_build`]).
+    pub built: BTreeMap<String, Vec<BinaryPackage>>,
 }
 
 /// A component in the plan.
@@ -126,6 +129,8 @@ pub struct Statistics {
     pub failed: usize,
     /// Edges between components.
     pub edges: usize,
+    /// Binary packages whose dependencies were completed from an earlier build.
+    pub learned_from_builds: usize,
     /// Time spent hashing and evaluating.
     #[serde(serialize_with = "seconds")]
     pub evaluation: Duration,
@@ -324,6 +329,14 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
     }
     statistics.evaluation = started.elapsed();
     let graph_started = Instant::now();
+    for component in &mut components {
+        if let (Some(summary), Some(built)) = (
+            component.summary.as_mut(),
+            request.built.get(&component.name),
+        ) {
+            statistics.learned_from_builds += summary.learn_from_build(built);
+        }
+    }
 
     let names: Vec<String> = components
         .iter()

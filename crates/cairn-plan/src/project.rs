@@ -52,6 +52,7 @@ impl PlanRequest {
             settings: EvaluationSettings::host(TARGET_CPU, &build.macro_files),
             host_provides: build.host_provides.capabilities.clone(),
             cache_file,
+            built: std::collections::BTreeMap::new(),
         })
     }
 

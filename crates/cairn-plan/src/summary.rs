@@ -97,6 +97,50 @@ impl SpecSummary {
     pub fn bcond(&self, name: &str) -> Option<&Bcond> {
         self.bconds.iter().find(|bcond| bcond.name == name)
     }
+
+    /// Adds what an earlier build of this spec produced to its packages: the Provides and
+    /// Requires rpm generated (sonames, `pkgconfig(...)`, `perl(...)`, interpreters) and file
+    /// provides, which no spec declares. Only a built package of the same name and EVR counts
+    /// (a build of an older version says nothing certain about this one). Returns how many
+    /// packages gained something.
+    pub fn learn_from_build(&mut self, built: &[BinaryPackage]) -> usize {
+        let mut learned = 0;
+        for package in &mut self.packages {
+            let Some(built) = built
+                .iter()
+                .find(|built| built.name == package.name && same_evr(&built.evr, &package.evr))
+            else {
+                continue;
+            };
+            let before = package.provides.len() + package.requires.len();
+            add_missing(&mut package.provides, &built.provides);
+            add_missing(&mut package.requires, &built.requires);
+            learned += usize::from(package.provides.len() + package.requires.len() > before);
+        }
+        learned
+    }
+}
+
+/// EVRs equal as rpm compares them: no epoch is epoch 0.
+fn same_evr(left: &str, right: &str) -> bool {
+    let strip = |evr: &str| evr.strip_prefix("0:").unwrap_or(evr).to_owned();
+    strip(left) == strip(right)
+}
+
+/// Appends the entries of `learned` that `list` lacks (same name, comparison and version).
+fn add_missing(list: &mut Vec<Dependency>, learned: &[Dependency]) {
+    let known: std::collections::HashSet<(String, Option<String>)> = list
+        .iter()
+        .map(|dependency| (dependency.name.clone(), dependency.version.clone()))
+        .collect();
+    list.extend(
+        learned
+            .iter()
+            .filter(|dependency| {
+                !known.contains(&(dependency.name.clone(), dependency.version.clone()))
+            })
+            .cloned(),
+    );
 }
 
 /// The conditionals declared in spec text. rpm 4.17.1+ `%bcond NAME DEFAULT`, and the older
@@ -131,6 +175,56 @@ fn bconds(text: &str) -> Vec<Bcond> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn package(name: &str, evr: &str, provides: &[&str], requires: &[&str]) -> BinaryPackage {
+        BinaryPackage {
+            name: name.to_owned(),
+            evr: evr.to_owned(),
+            arch: "x86_64".to_owned(),
+            provides: provides
+                .iter()
+                .map(|name| Dependency::named(*name))
+                .collect(),
+            requires: requires
+                .iter()
+                .map(|name| Dependency::named(*name))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_build_of_the_same_evr_adds_generated_dependencies_once() {
+        let mut summary = SpecSummary {
+            name: "zlib".to_owned(),
+            evr: "1.3-1".to_owned(),
+            build_requires: Vec::new(),
+            packages: vec![
+                package("zlib", "1.3-1", &["zlib"], &[]),
+                package("zlib-devel", "1.3-1", &["zlib-devel"], &["zlib"]),
+            ],
+            bconds: Vec::new(),
+            dynamic_build_requires: false,
+            excluded_on_target: false,
+        };
+        let built = [
+            package(
+                "zlib",
+                "0:1.3-1",
+                &["zlib", "libz.so.1()(64bit)"],
+                &["libc.so.6()(64bit)"],
+            ),
+            package("zlib-devel", "1.2-1", &["pkgconfig(zlib)"], &[]),
+        ];
+        assert_eq!(summary.learn_from_build(&built), 1);
+        let zlib = &summary.packages[0];
+        let names = |list: &[Dependency]| list.iter().map(|d| d.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&zlib.provides), ["zlib", "libz.so.1()(64bit)"]);
+        assert_eq!(names(&zlib.requires), ["libc.so.6()(64bit)"]);
+        // Another EVR: an older build is not evidence for this spec.
+        assert_eq!(names(&summary.packages[1].provides), ["zlib-devel"]);
+        // Learning twice changes nothing.
+        assert_eq!(summary.learn_from_build(&built), 0);
+    }
 
     #[test]
     fn bconds_are_read_in_every_spelling() {

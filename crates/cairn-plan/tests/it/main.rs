@@ -5,7 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_plan::{ComponentInput, Conditionals, EvaluationSettings, Plan, PlanRequest, plan};
+use cairn_macro::spec::Dependency;
+use cairn_plan::{
+    BinaryPackage, ComponentInput, Conditionals, EvaluationSettings, Plan, PlanRequest, plan,
+};
 
 const FILESYSTEM: &str = "Name: filesystem\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\nBuildArch: noarch\n%description\nd\n%files\n";
 const MUSL: &str = "%bcond bootstrap 0\nName: musl\nVersion: 1.2.3\nRelease: 1\nSummary: s\nLicense: MIT\nBuildRequires: gcc\n%if %{without bootstrap}\nBuildRequires: busybox\n%endif\nRequires: filesystem\n%description\nd\n%package devel\nSummary: s\nRequires: musl = %{version}-%{release}\n%description devel\nd\n%files\n%files devel\n";
@@ -45,6 +48,7 @@ fn distribution(root: &Path, specs: &[(&str, &str)], bootstrap: &[&str]) -> Plan
         settings: EvaluationSettings::host("x86_64", &[]),
         host_provides: vec!["gcc".into()],
         cache_file: Some(root.join("cache/plan.json")),
+        built: std::collections::BTreeMap::new(),
     }
 }
 
@@ -121,6 +125,59 @@ fn build_requires_resolve_through_requires_to_components() {
     assert_eq!(zlib.unresolved.missing, ["not-built-anywhere"]);
     assert!(zlib.unresolved.host.is_empty());
     assert_eq!(component(&plan, "musl").unresolved.host, ["gcc"]);
+}
+
+#[test]
+fn dependencies_rpm_generated_in_an_earlier_build_add_edges() {
+    let Some(_) = host_macros() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut request = example(dir.path(), &["musl"]);
+    // lz4's build: liblz4 links zlib's library, a Requires no spec declares.
+    let built = |name: &str, evr: &str, provides: &[&str], requires: &[&str]| BinaryPackage {
+        name: name.to_owned(),
+        evr: evr.to_owned(),
+        arch: "x86_64".to_owned(),
+        provides: provides
+            .iter()
+            .map(|name| Dependency::named(*name))
+            .collect(),
+        requires: requires
+            .iter()
+            .map(|name| Dependency::named(*name))
+            .collect(),
+    };
+    request.built.insert(
+        "lz4".into(),
+        vec![
+            built("lz4", "1.9.4-1", &["lz4"], &["libz.so.1()(64bit)"]),
+            built(
+                "lz4-devel",
+                "1.9.4-1",
+                &["lz4-devel", "pkgconfig(liblz4)"],
+                &["lz4"],
+            ),
+        ],
+    );
+    request.built.insert(
+        "zlib".into(),
+        vec![built(
+            "zlib",
+            "1.2.13-1",
+            &["zlib", "libz.so.1()(64bit)"],
+            &[],
+        )],
+    );
+    let before = plan(&example(dir.path(), &["musl"])).unwrap();
+    assert_eq!(targets(&before, "zstd"), ["lz4"]);
+    assert_eq!(before.statistics.learned_from_builds, 0);
+    let after = plan(&request).unwrap();
+    assert_eq!(after.statistics.learned_from_builds, 3);
+    assert_eq!(targets(&after, "zstd"), ["lz4", "zlib"]);
+    let edge = &component(&after, "zstd").edges[1];
+    assert_eq!(
+        edge.reasons[0].to_string(),
+        "BuildRequires: lz4-devel -> lz4-devel -> lz4 -> zlib"
+    );
 }
 
 #[test]

@@ -88,12 +88,16 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
         }
     };
     let rendered = cairn_render::rendered_specs_dir(&project);
-    let request = PlanRequest::from_project(
+    let mut request = PlanRequest::from_project(
         &project,
         Some(&rendered),
         Some(settings.state_dir.join("plan-cache.json")),
     )
     .context("cannot set up the plan")?;
+    request.built = cairn_build::built_packages(
+        &settings,
+        request.components.iter().map(|input| input.name.as_str()),
+    );
     let plan = cairn_plan::plan(&request).context("cannot plan the build")?;
     let stages = plan.closure(&names);
     let progress = Bars::new(global, stages.len() as u64);

@@ -46,8 +46,12 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
         .unwrap_or_else(|| cairn_render::rendered_specs_dir(&project));
     let cache_file = (!args.no_cache)
         .then(|| PlanRequest::cache_file_in(&cairn_source::cache_home(), &rendered));
-    let request = PlanRequest::from_project(&project, Some(&rendered), cache_file)
+    let mut request = PlanRequest::from_project(&project, Some(&rendered), cache_file)
         .context("cannot set up the plan")?;
+    request.built = cairn_build::built_packages(
+        &cairn_build::BuildSettings::from_project(&project),
+        request.components.iter().map(|input| input.name.as_str()),
+    );
     if request.components.is_empty() {
         return Err(hinted(
             "the project has no components",

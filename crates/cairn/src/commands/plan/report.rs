@@ -44,6 +44,8 @@ struct Summary {
     not_planned: usize,
     evaluated: usize,
     cached: usize,
+    /// Binary packages whose dependencies came partly from an earlier build's RPM headers.
+    learned_from_builds: usize,
     evaluation_seconds: f64,
     graph_seconds: f64,
 }
@@ -109,6 +111,7 @@ impl View {
             not_planned: self.not_planned(plan).count(),
             evaluated: plan.statistics.evaluated,
             cached: plan.statistics.cached,
+            learned_from_builds: plan.statistics.learned_from_builds,
             evaluation_seconds: plan.statistics.evaluation.as_secs_f64(),
             graph_seconds: plan.statistics.graph.as_secs_f64(),
         }
@@ -232,6 +235,13 @@ impl View {
             summary.evaluation_seconds + summary.graph_seconds,
             summary.graph_seconds,
         )?;
+        if summary.learned_from_builds > 0 {
+            writeln!(
+                out,
+                "{} packages carry the dependencies rpm generated in their last build",
+                summary.learned_from_builds
+            )?;
+        }
         if let Some(staleness) = staleness {
             print_staleness(&mut out, staleness)?;
         }
